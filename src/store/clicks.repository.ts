@@ -1,0 +1,223 @@
+import { sql } from 'kysely';
+import { type Db, parseJson, toJson } from './db.js';
+
+export interface ClickRecord {
+  /** The click number; the ref token and the exported click id are derived from it. */
+  id: number;
+  linkId: number;
+  at: number;
+  visitorHash: string;
+  device: string;
+  os: string | null;
+  browser: string | null;
+  referrerHost: string | null;
+  qr: boolean;
+  bot: boolean;
+  botReason: string | null;
+  country: string | null;
+  adIds: Record<string, string> | null;
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Writes a batch of clicks and adds them to the hourly rollups. The batch is summed in memory
+ * first, so each rollup key gets one upsert per batch (DESIGN.md: "one upsert per rollup key per
+ * commit"). Run it inside a transaction so the clicks and their rollups commit together.
+ */
+export async function insertClicks(db: Db, clicks: readonly ClickRecord[]): Promise<void> {
+  if (clicks.length === 0) return;
+  for (let i = 0; i < clicks.length; i += ROWS_PER_INSERT) {
+    await db
+      .insertInto('clicks')
+      .values(
+        clicks.slice(i, i + ROWS_PER_INSERT).map((c) => ({
+          id: c.id,
+          link_id: c.linkId,
+          at: c.at,
+          visitor_hash: c.visitorHash,
+          device: c.device,
+          os: c.os,
+          browser: c.browser,
+          referrer_host: c.referrerHost,
+          qr: c.qr ? 1 : 0,
+          bot: c.bot ? 1 : 0,
+          bot_reason: c.botReason,
+          country: c.country,
+          ad_ids: toJson(c.adIds),
+        })),
+      )
+      .execute();
+  }
+  const rollups = new Map<
+    string,
+    { hour: number; link_id: number; bot: number; device: string; qr: number; clicks: number }
+  >();
+  for (const c of clicks) {
+    const hour = c.at - (c.at % HOUR);
+    const key = `${c.linkId}|${hour}|${c.bot ? 1 : 0}|${c.device}|${c.qr ? 1 : 0}`;
+    const row = rollups.get(key);
+    if (row) row.clicks += 1;
+    else
+      rollups.set(key, {
+        hour,
+        link_id: c.linkId,
+        bot: c.bot ? 1 : 0,
+        device: c.device,
+        qr: c.qr ? 1 : 0,
+        clicks: 1,
+      });
+  }
+  const rows = [...rollups.values()];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await db
+      .insertInto('click_rollups')
+      .values(rows.slice(i, i + ROWS_PER_INSERT))
+      .onConflict((oc) =>
+        oc
+          .columns(['link_id', 'hour', 'bot', 'device', 'qr'])
+          .doUpdateSet({ clicks: sql<number>`click_rollups.clicks + excluded.clicks` }),
+      )
+      .execute();
+  }
+}
+
+export async function getClick(db: Db, id: number): Promise<ClickRecord | undefined> {
+  const row = await db.selectFrom('clicks').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** Clicks in key order after `cursor` (exclusive), for export. */
+export async function listClicks(
+  db: Db,
+  filter: { linkId?: number | undefined; after?: number | undefined; limit: number },
+): Promise<ClickRecord[]> {
+  let query = db.selectFrom('clicks').selectAll().orderBy('id').limit(filter.limit);
+  if (filter.linkId !== undefined) query = query.where('link_id', '=', filter.linkId);
+  if (filter.after !== undefined) query = query.where('id', '>', filter.after);
+  return (await query.execute()).map(toRecord);
+}
+
+/** Human clicks of a link so far, read from the rollups (used for `maxClicks`). */
+export async function countHumanClicks(db: Db, linkId: number): Promise<number> {
+  const row = await db
+    .selectFrom('click_rollups')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('clicks'), sql<number>`0`).as('n'))
+    .where('link_id', '=', linkId)
+    .where('bot', '=', 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface ClickStats {
+  clicks: number;
+  humanClicks: number;
+  botClicks: number;
+  uniqueVisitors: number;
+  qrScans: number;
+  byDay: { day: string; clicks: number; humanClicks: number }[];
+  byDevice: Record<string, number>;
+  byBrowser: Record<string, number>;
+  byReferrer: Record<string, number>;
+}
+
+/**
+ * A link's statistics for [from, to). Counts come from the hourly rollups (so `from`/`to` are
+ * taken to whole hours); distinct visitors, browsers and referrers need the raw clicks. The
+ * breakdowns count human clicks only.
+ */
+export async function clickStats(db: Db, linkId: number, from: number, to: number): Promise<ClickStats> {
+  const fromHour = from - (from % HOUR);
+  const rollups = await db
+    .selectFrom('click_rollups')
+    .select(['hour', 'bot', 'device', 'qr', 'clicks'])
+    .where('link_id', '=', linkId)
+    .where('hour', '>=', fromHour)
+    .where('hour', '<', to)
+    .execute();
+  const stats: ClickStats = {
+    clicks: 0,
+    humanClicks: 0,
+    botClicks: 0,
+    uniqueVisitors: 0,
+    qrScans: 0,
+    byDay: [],
+    byDevice: {},
+    byBrowser: {},
+    byReferrer: {},
+  };
+  const days = new Map<string, { day: string; clicks: number; humanClicks: number }>();
+  for (const r of rollups) {
+    const n = Number(r.clicks);
+    stats.clicks += n;
+    const day = new Date(r.hour - (r.hour % DAY)).toISOString().slice(0, 10);
+    const entry = days.get(day) ?? { day, clicks: 0, humanClicks: 0 };
+    entry.clicks += n;
+    days.set(day, entry);
+    if (r.bot) {
+      stats.botClicks += n;
+      continue;
+    }
+    stats.humanClicks += n;
+    entry.humanClicks += n;
+    if (r.qr) stats.qrScans += n;
+    stats.byDevice[r.device] = (stats.byDevice[r.device] ?? 0) + n;
+  }
+  stats.byDay = [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+
+  const human = db
+    .selectFrom('clicks')
+    .where('link_id', '=', linkId)
+    .where('at', '>=', fromHour)
+    .where('at', '<', to)
+    .where('bot', '=', 0);
+  const unique = await human
+    .select((eb) => eb.fn.count<number>('visitor_hash').distinct().as('n'))
+    .executeTakeFirstOrThrow();
+  stats.uniqueVisitors = Number(unique.n);
+  for (const [column, target] of [
+    ['browser', stats.byBrowser],
+    ['referrer_host', stats.byReferrer],
+  ] as const) {
+    const rows = await human
+      .select([column, (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(column)
+      .execute();
+    for (const row of rows) target[(row[column] as string | null) ?? '(none)'] = Number(row.n);
+  }
+  return stats;
+}
+
+function toRecord(row: {
+  id: number;
+  link_id: number;
+  at: number;
+  visitor_hash: string;
+  device: string;
+  os: string | null;
+  browser: string | null;
+  referrer_host: string | null;
+  qr: number;
+  bot: number;
+  bot_reason: string | null;
+  country: string | null;
+  ad_ids: string | null;
+}): ClickRecord {
+  return {
+    id: row.id,
+    linkId: row.link_id,
+    at: row.at,
+    visitorHash: row.visitor_hash,
+    device: row.device,
+    os: row.os,
+    browser: row.browser,
+    referrerHost: row.referrer_host,
+    qr: row.qr === 1,
+    bot: row.bot === 1,
+    botReason: row.bot_reason,
+    country: row.country,
+    adIds: parseJson<Record<string, string>>(row.ad_ids),
+  };
+}

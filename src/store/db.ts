@@ -1,0 +1,13 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+/** What repository functions take: the database or a transaction on it (Kysely's example app). */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+export function toJson(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}

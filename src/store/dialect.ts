@@ -1,0 +1,37 @@
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * What differs between the two engines, declared once (Kysely's habit: capability flags, not
+ * `if (db === …)` scattered through queries).
+ */
+export interface DialectInfo {
+  readonly name: 'sqlite' | 'postgres';
+  /** Column type for an auto-incrementing integer key. */
+  readonly serial: 'integer' | 'serial';
+  /** Column type for 64-bit integers (epoch milliseconds, click numbers). */
+  readonly bigint: 'integer' | 'bigint';
+  /** Adds the auto-increment clause an engine needs beside `serial`. */
+  readonly autoIncrement: (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+}
+
+export const SQLITE: DialectInfo = {
+  name: 'sqlite',
+  serial: 'integer',
+  bigint: 'integer',
+  autoIncrement: (column) => column.autoIncrement(),
+};
+
+export const POSTGRES: DialectInfo = {
+  name: 'postgres',
+  serial: 'serial',
+  bigint: 'bigint',
+  autoIncrement: (column) => column,
+};
+
+/** An open database: the query builder plus what the dialect supports. */
+export interface StoreDb {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectInfo;
+  close(): Promise<void>;
+}

@@ -1,0 +1,19 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { DialectInfo } from '../dialect.js';
+import * as m001 from './001-links-and-clicks.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: see 001: migrations see the schema of their own time
+type Up = (db: Kysely<any>, dialect: DialectInfo) => Promise<void>;
+
+/** Every migration, in order. Written once with Kysely's schema builder for both engines. */
+const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [['001-links-and-clicks', m001.up]];
+
+export function migrationProvider(dialect: DialectInfo): MigrationProvider {
+  return {
+    async getMigrations() {
+      const migrations: Record<string, Migration> = {};
+      for (const [name, up] of MIGRATIONS) migrations[name] = { up: (db) => up(db, dialect) };
+      return migrations;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { Db } from './db.js';
+
+/**
+ * Returns the setting, creating it with `create()` when it does not exist yet. Safe when several
+ * servers start at once: the first insert wins and everybody reads that value back.
+ */
+export async function getOrCreateSetting(db: Db, name: string, create: () => string): Promise<string> {
+  await db
+    .insertInto('settings')
+    .values({ name, value: create() })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+/** The salt of `day` (YYYY-MM-DD), created on first use; salts of days before `keepFrom` are deleted. */
+export async function getDailySalt(
+  db: Db,
+  day: string,
+  keepFrom: string,
+  create: () => string,
+): Promise<string> {
+  await db
+    .insertInto('daily_salts')
+    .values({ day, salt: create() })
+    .onConflict((oc) => oc.column('day').doNothing())
+    .execute();
+  await db.deleteFrom('daily_salts').where('day', '<', keepFrom).execute();
+  const row = await db
+    .selectFrom('daily_salts')
+    .select('salt')
+    .where('day', '=', day)
+    .executeTakeFirstOrThrow();
+  return row.salt;
+}
+
+/**
+ * Reserves `size` consecutive values of a named sequence and returns the first. Servers reserve
+ * click numbers in blocks so that no click waits for a round trip (DESIGN.md, redirect hot path).
+ */
+export async function reserveSequenceBlock(db: Db, name: string, size: number): Promise<number> {
+  await db
+    .insertInto('sequences')
+    .values({ name, next_value: 1 })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await db
+    .updateTable('sequences')
+    .set((eb) => ({ next_value: eb('next_value', '+', size) }))
+    .where('name', '=', name)
+    .returning('next_value')
+    .executeTakeFirstOrThrow();
+  return row.next_value - size;
+}
