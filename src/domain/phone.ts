@@ -30,10 +30,8 @@ export function parsePhone(input: string, defaultCountry?: string, field = 'phon
     defaultCountry: country as CountryCode | undefined,
     extract: false,
   });
-  if (!parsed || !parsed.isPossible()) {
-    const hint = country
-      ? ` for ${country}`
-      : '; write it in international format (+…) or give a country';
+  if (!parsed?.isPossible()) {
+    const hint = country ? ` for ${country}` : '; write it in international format (+…) or give a country';
     throw new ChatmarkError('invalid_phone', `"${input}" is not a possible phone number${hint}`, field);
   }
   return { e164: parsed.number, digits: parsed.number.slice(1), country: parsed.country };

@@ -22,39 +22,37 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const ROWS_PER_INSERT = 500;
 
-/**
- * Writes a batch of clicks and adds them to the hourly rollups. The batch is summed in memory
- * first, so each rollup key gets one upsert per batch (DESIGN.md: "one upsert per rollup key per
- * commit"). Run it inside a transaction so the clicks and their rollups commit together.
- */
-export async function insertClicks(db: Db, clicks: readonly ClickRecord[]): Promise<void> {
-  if (clicks.length === 0) return;
-  for (let i = 0; i < clicks.length; i += ROWS_PER_INSERT) {
-    await db
-      .insertInto('clicks')
-      .values(
-        clicks.slice(i, i + ROWS_PER_INSERT).map((c) => ({
-          id: c.id,
-          link_id: c.linkId,
-          at: c.at,
-          visitor_hash: c.visitorHash,
-          device: c.device,
-          os: c.os,
-          browser: c.browser,
-          referrer_host: c.referrerHost,
-          qr: c.qr ? 1 : 0,
-          bot: c.bot ? 1 : 0,
-          bot_reason: c.botReason,
-          country: c.country,
-          ad_ids: toJson(c.adIds),
-        })),
-      )
-      .execute();
-  }
-  const rollups = new Map<
-    string,
-    { hour: number; link_id: number; bot: number; device: string; qr: number; clicks: number }
-  >();
+/** A click as its table row. */
+export function clickRow(c: ClickRecord) {
+  return {
+    id: c.id,
+    link_id: c.linkId,
+    at: c.at,
+    visitor_hash: c.visitorHash,
+    device: c.device,
+    os: c.os,
+    browser: c.browser,
+    referrer_host: c.referrerHost,
+    qr: c.qr ? 1 : 0,
+    bot: c.bot ? 1 : 0,
+    bot_reason: c.botReason,
+    country: c.country,
+    ad_ids: toJson(c.adIds),
+  };
+}
+
+export type RollupRow = {
+  link_id: number;
+  hour: number;
+  bot: number;
+  device: string;
+  qr: number;
+  clicks: number;
+};
+
+/** A batch summed per rollup key in memory, so each key gets one upsert per commit. */
+export function rollupRows(clicks: readonly ClickRecord[]): RollupRow[] {
+  const rollups = new Map<string, RollupRow>();
   for (const c of clicks) {
     const hour = c.at - (c.at % HOUR);
     const key = `${c.linkId}|${hour}|${c.bot ? 1 : 0}|${c.device}|${c.qr ? 1 : 0}`;
@@ -62,25 +60,45 @@ export async function insertClicks(db: Db, clicks: readonly ClickRecord[]): Prom
     if (row) row.clicks += 1;
     else
       rollups.set(key, {
-        hour,
         link_id: c.linkId,
+        hour,
         bot: c.bot ? 1 : 0,
         device: c.device,
         qr: c.qr ? 1 : 0,
         clicks: 1,
       });
   }
-  const rows = [...rollups.values()];
+  return [...rollups.values()];
+}
+
+export function insertClicksQuery(db: Db, rows: ReturnType<typeof clickRow>[]) {
+  return db.insertInto('clicks').values(rows);
+}
+
+export function upsertRollupsQuery(db: Db, rows: RollupRow[]) {
+  return db
+    .insertInto('click_rollups')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['link_id', 'hour', 'bot', 'device', 'qr'])
+        .doUpdateSet({ clicks: sql<number>`click_rollups.clicks + excluded.clicks` }),
+    );
+}
+
+/**
+ * Writes a batch of clicks and adds them to the hourly rollups (DESIGN.md: "one upsert per rollup
+ * key per commit"). Run it inside a transaction so the clicks and their rollups commit together.
+ * The SQLite adapter runs the same two statements as prepared statements (store/dialects/sqlite.ts).
+ */
+export async function insertClicks(db: Db, clicks: readonly ClickRecord[]): Promise<void> {
+  if (clicks.length === 0) return;
+  for (let i = 0; i < clicks.length; i += ROWS_PER_INSERT) {
+    await insertClicksQuery(db, clicks.slice(i, i + ROWS_PER_INSERT).map(clickRow)).execute();
+  }
+  const rows = rollupRows(clicks);
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    await db
-      .insertInto('click_rollups')
-      .values(rows.slice(i, i + ROWS_PER_INSERT))
-      .onConflict((oc) =>
-        oc
-          .columns(['link_id', 'hour', 'bot', 'device', 'qr'])
-          .doUpdateSet({ clicks: sql<number>`click_rollups.clicks + excluded.clicks` }),
-      )
-      .execute();
+    await upsertRollupsQuery(db, rows.slice(i, i + ROWS_PER_INSERT)).execute();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import type { ClickRecord } from './clicks.repository.js';
 import type { Database } from './schema.js';
 
 /**
@@ -33,5 +34,7 @@ export const POSTGRES: DialectInfo = {
 export interface StoreDb {
   readonly db: Kysely<Database>;
   readonly dialect: DialectInfo;
+  /** Commits a batch of clicks and their rollups in one transaction (the click journal's write). */
+  writeClicks(batch: readonly ClickRecord[]): Promise<void>;
   close(): Promise<void>;
 }

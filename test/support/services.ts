@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { beforeEach, describe } from 'vitest';
 import type { StoreDb } from '../../src/store/dialect.js';
@@ -26,8 +27,31 @@ async function reachablePostgres(): Promise<string | null> {
   }
 }
 
+async function reachableRedis(): Promise<string | null> {
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return null;
+  } catch (error) {
+    return `Redis not reachable at ${REDIS_URL} (${(error as Error).message}); set TEST_REDIS_URL`;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 const postgresProblem = await reachablePostgres();
 if (postgresProblem && CI) throw new Error(`CI=true requires PostgreSQL: ${postgresProblem}`);
+/** Why Redis tests are skipped here, or null when Redis is reachable. */
+export const redisProblem = await reachableRedis();
+if (redisProblem && CI) throw new Error(`CI=true requires Redis: ${redisProblem}`);
+/** Why tests that need PostgreSQL and Redis together are skipped, or null. */
+export const scaleOutProblem = postgresProblem ?? redisProblem;
 
 export interface Backend {
   readonly name: 'sqlite' | 'postgres';

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { insertClicks } from '../clicks.repository.js';
 import { POSTGRES, type StoreDb } from '../dialect.js';
 import type { Database } from '../schema.js';
 
@@ -47,6 +48,7 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
     db,
     pool,
     dialect: POSTGRES,
+    writeClicks: (batch) => db.transaction().execute((trx) => insertClicks(trx, batch)),
     close: () => db.destroy(),
   };
 }

@@ -1,0 +1,54 @@
+// Chatmark's real server (the composition root `serve` uses) on a fresh database, with one link.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../dist/config.js';
+import { buildServer } from '../dist/server.js';
+
+const key = 'cm_benchadmin_0123456789abcdefghijklmnop';
+const env = {
+  DATA_DIR: process.env.BENCH_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'chatmark-bench-')),
+  CHATMARK_API_KEY: key,
+  RATE_LIMIT_PER_MINUTE: '0',
+  LOG_LEVEL: 'warn',
+  ...(process.env.BENCH_DATABASE_URL
+    ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, DATABASE_SCHEMA: process.env.BENCH_DATABASE_SCHEMA }
+    : {}),
+  ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
+};
+const server = await buildServer(loadConfig(env), { logger: { level: 'warn' } });
+const created = await server.app.inject({
+  method: 'POST',
+  url: '/api/links',
+  headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+  payload: JSON.stringify({
+    channel: 'whatsapp',
+    target: { phone: '+447911123456' },
+    text: 'Hi! I saw your flyer',
+  }),
+});
+const link = created.json();
+await server.app.listen({ port: 0, host: '127.0.0.1' });
+process.send?.({ port: server.app.server.address().port, code: link.code, linkId: link.id });
+process.on('message', async (m) => {
+  if (m === 'count') {
+    const row = await server.store.db
+      .selectFrom('clicks')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('link_id', '=', link.id)
+      .executeTakeFirstOrThrow();
+    const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const read = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0);
+    process.send?.({
+      clicks: Number(row.n),
+      rss: process.memoryUsage().rss,
+      commits: read('chatmark_journal_batch_clicks_count'),
+      journaled: read('chatmark_journal_batch_clicks_sum'),
+      flushSeconds: read('chatmark_journal_flush_seconds_sum'),
+    });
+  }
+  if (m === 'stop') {
+    await server.close();
+    process.exit(0);
+  }
+});

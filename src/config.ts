@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ChatmarkError } from './domain/errors.js';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every setting Chatmark reads, with its environment variable name. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^postgres(ql)?:\/\//,
+        'DATABASE_URL must be a postgres:// URL (SQLite is the default without it)',
+      )
+      .optional(),
+  ),
+  DATABASE_SCHEMA: optionalString,
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL')
+      .optional(),
+  ),
+  /** Namespace of Chatmark's Redis keys, so one Redis can serve several installations. */
+  REDIS_PREFIX: z.string().default('chatmark:'),
+  CHATMARK_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  CHATMARK_API_KEY: optionalString.pipe(
+    z.string().min(24, 'CHATMARK_API_KEY must be at least 24 characters').optional(),
+  ),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  TRUST_PROXY: flag,
+  /** API requests per minute per key (and tracking calls per visitor) before 429; 0 turns it off. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  CHATMARK_DEBUG: flag,
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  store: Readonly<
+    { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string | undefined }
+  >;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  /** The public origin of short links, without a trailing slash. */
+  baseUrl: string;
+  bootstrapApiKey: string | undefined;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  trustProxy: boolean;
+  rateLimitPerMinute: number;
+  debug: boolean;
+}>;
+
+/**
+ * Reads the environment once into a frozen Config; the only place that reads `process.env`.
+ * Fails fast with every problem named (code `invalid_config`, field = the variable).
+ *
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = String(issue?.path[0] ?? '');
+    throw new ChatmarkError('invalid_config', `${field}: ${issue?.message ?? 'invalid'}`, field);
+  }
+  const e = parsed.data;
+  const baseUrl = (e.CHATMARK_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    store: Object.freeze(
+      e.DATABASE_URL
+        ? { kind: 'postgres' as const, url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA }
+        : { kind: 'sqlite' as const, file: join(e.DATA_DIR, 'chatmark.db') },
+    ),
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    baseUrl,
+    bootstrapApiKey: e.CHATMARK_API_KEY,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    debug: e.CHATMARK_DEBUG,
+  });
+}
+
+/** The environment of this process; kept here so nothing else touches `process.env`. */
+export function processEnv(): Record<string, string | undefined> {
+  return process.env;
+}

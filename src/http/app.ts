@@ -1,0 +1,205 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import { ChatmarkError, isChatmarkError } from '../domain/errors.js';
+import type { ApiKeyRecord, Role } from '../store/api-keys.repository.js';
+import type { StoreDb } from '../store/dialect.js';
+import { registerAuth } from './auth.js';
+import { type ErrorBody, statusOf } from './errors.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import type { RateLimiter } from './rate-limit.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The least role that may call the route; `public` needs no key. API routes default to viewer. */
+    role?: Role | 'public';
+  }
+  interface FastifyRequest {
+    apiKey: ApiKeyRecord | null;
+  }
+}
+
+/** What route modules get: configuration, the store, the clock and the metrics. */
+export interface AppContext {
+  readonly config: Config;
+  readonly store: StoreDb;
+  readonly now: () => number;
+  readonly metrics: Metrics;
+  /** API calls per key, tracking calls per visitor; null when limits are off. */
+  readonly limiter: RateLimiter | null;
+}
+
+/** The app as route modules see it: request types inferred from the zod schemas. */
+export type ZodApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+export interface AppOptions {
+  config: Config;
+  store: StoreDb;
+  now?: () => number;
+  /** A pino logger option; tests pass `false`. */
+  logger?: boolean | { level: string };
+  metrics?: Metrics;
+  limiter?: RateLimiter | null;
+  /** Answers some requests before Fastify (the redirect); calls `next` for the rest. */
+  fastPath?: (
+    request: IncomingMessage,
+    response: ServerResponse,
+    next: (request: IncomingMessage, response: ServerResponse) => void,
+  ) => void;
+  routes: ReadonlyArray<(app: ZodApp, ctx: AppContext) => void | Promise<void>>;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Builds the HTTP app (tests call it and use `inject`; `serve` listens). One error shape for
+ * everything: `{"error":{"code","message","field?"}}`.
+ */
+export async function createApp(options: AppOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+  const { config, fastPath } = options;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: typeof options.logger === 'object' ? options.logger.level : config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            serializers: {
+              // No client address in logs: raw IPs are never stored (privacy by default).
+              req: (req: { method: string; url: string; id: string }) => ({
+                method: req.method,
+                url: req.url,
+                id: req.id,
+              }),
+            },
+          },
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    // Our own onResponse hook logs API calls; redirects aren't logged one by one.
+    logController: new LogController({ disableRequestLogging: true }),
+    ...(fastPath && {
+      serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) =>
+        createServer((request, response) => fastPath(request, response, handler)),
+    }),
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('apiKey', null);
+  // navigator.sendBeacon posts JSON as text/plain (no CORS preflight); parse it as JSON.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(
+        Object.assign(new Error('invalid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }),
+      );
+    }
+  });
+
+  const ctx: AppContext = {
+    config,
+    store: options.store,
+    now: options.now ?? Date.now,
+    metrics: options.metrics ?? createMetrics(),
+    limiter: options.limiter ?? null,
+  };
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Chatmark API',
+        version: '0.1.0',
+        description: 'Click-to-chat links, tracked redirects, chat-start attribution and funnel reports.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: cm_…' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true }, config: { role: 'public' } }, async () => app.swagger());
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const body = toErrorBody(error);
+    const status = statusOf(body.error.code);
+    if (status >= 500) {
+      request.log.error({ err: error, reqId: request.id }, 'unhandled error');
+      body.error = { code: 'internal', message: `Internal error (request ${request.id})` };
+    }
+    void reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({
+      error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+    });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.url.startsWith('/api/') || reply.statusCode >= 500) {
+      request.log.info(
+        { reqId: request.id, method: request.method, url: request.url, status: reply.statusCode },
+        'api',
+      );
+    }
+  });
+
+  registerAuth(app, ctx);
+  for (const register of options.routes) await register(app.withTypeProvider<ZodTypeProvider>(), ctx);
+  return { app, ctx };
+}
+
+function toErrorBody(error: FastifyError): ErrorBody {
+  if (isChatmarkError(error)) return { error: error.toJSON() };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issue = error.validation[0];
+    const path = issue?.instancePath?.replace(/^\//, '').replaceAll('/', '.') || undefined;
+    const field =
+      path ?? (typeof issue?.params?.missingProperty === 'string' ? issue.params.missingProperty : undefined);
+    const where = error.validationContext === 'body' ? '' : `${error.validationContext} `;
+    const message = `${where}${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`;
+    return { error: new ChatmarkError('invalid_request', message, field).toJSON() };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        error: { code: 'payload_too_large', message: `Request bodies are limited to ${BODY_LIMIT} bytes` },
+      };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { error: { code: 'invalid_json', message: 'The request body is not valid JSON' } };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        error: { code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json)' },
+      };
+  }
+  if (error.statusCode === 429) return { error: { code: 'rate_limited', message: error.message } };
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return { error: { code: 'bad_request', message: error.message } };
+  }
+  return { error: { code: 'internal', message: 'Internal error' } };
+}

@@ -1,0 +1,43 @@
+import { ChatmarkError } from '../domain/errors.js';
+
+/**
+ * The error catalogue: code → HTTP status. Codes not listed are input errors (422): every
+ * validation code of the domain (`invalid_phone`, `text_too_long`, …) lands there without being
+ * listed one by one.
+ */
+const STATUS: Readonly<Record<string, number>> = {
+  invalid_json: 400,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  link_not_found: 404,
+  campaign_not_found: 404,
+  key_not_found: 404,
+  code_taken: 409,
+  slug_taken: 409,
+  conflict: 409,
+  gone: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+export function statusOf(code: string): number {
+  return STATUS[code] ?? 422;
+}
+
+/** Shorthands for the errors the HTTP layer raises itself. */
+export const httpErrors = {
+  notFound: (what: string, field?: string) => new ChatmarkError('not_found', `${what} not found`, field),
+  unauthorized: (message = 'A valid API key is required: Authorization: Bearer <key>') =>
+    new ChatmarkError('unauthorized', message),
+  forbidden: (role: string) =>
+    new ChatmarkError('forbidden', `This needs a key with the ${role} role or higher`),
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string };
+}

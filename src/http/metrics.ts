@@ -1,0 +1,53 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/** The server's Prometheus metrics, on a registry of its own (several apps can live in one process). */
+export function createMetrics() {
+  const registry = new Registry();
+  return {
+    registry,
+    redirects: new Counter({
+      name: 'chatmark_redirects_total',
+      help: 'Redirect requests answered, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    clicksJournaled: new Counter({
+      name: 'chatmark_clicks_journaled_total',
+      help: 'Clicks committed by the click journal',
+      registers: [registry],
+    }),
+    journalFlush: new Histogram({
+      name: 'chatmark_journal_flush_seconds',
+      help: 'Time to commit one journal batch',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    journalBatch: new Histogram({
+      name: 'chatmark_journal_batch_clicks',
+      help: 'Clicks per journal commit',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 1000],
+      registers: [registry],
+    }),
+    linkCache: new Counter({
+      name: 'chatmark_link_cache_lookups_total',
+      help: 'Link lookups by the layer that answered (lru, redis, store, negative)',
+      labelNames: ['layer'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Counts one redirect by outcome, with the labelled child looked up once per outcome. */
+export function redirectCounter(metrics: Metrics): (outcome: string) => void {
+  const children = new Map<string, { inc(): void }>();
+  return (outcome) => {
+    let child = children.get(outcome);
+    if (!child) {
+      child = metrics.redirects.labels({ outcome });
+      children.set(outcome, child);
+    }
+    child.inc();
+  };
+}

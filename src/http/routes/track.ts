@@ -1,0 +1,97 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { RefCodec } from '../../domain/ref-token.js';
+import { referrerHost, visitorHash } from '../../redirect/classify.js';
+import type { DailySalt } from '../../redirect/daily-salt.js';
+import { getClick } from '../../store/clicks.repository.js';
+import { insertVisit } from '../../store/visits.repository.js';
+import type { AppContext, ZodApp } from '../app.js';
+
+/** A transparent 1×1 GIF. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+const visit = z.object({
+  url: z.string().max(4096).optional(),
+  referrer: z.string().max(4096).optional(),
+  utm_source: z.string().max(200).optional(),
+  utm_medium: z.string().max(200).optional(),
+  utm_campaign: z.string().max(200).optional(),
+  utm_term: z.string().max(200).optional(),
+  utm_content: z.string().max(200).optional(),
+  cm_click: z.string().max(64).optional(),
+});
+type Visit = z.infer<typeof visit>;
+
+/**
+ * Landing-page visits (the denominator of `chat_start_rate`): `POST /api/track/visit` from the
+ * README's snippet and `GET /p.gif` for pages that can't run scripts. No cookies either way.
+ * Public, and open to every origin (CORS) because landing pages live on other sites.
+ */
+export function trackRoutes(codec: RefCodec, salt: DailySalt) {
+  return (app: ZodApp, ctx: AppContext): void => {
+    async function record(request: FastifyRequest, v: Visit): Promise<void> {
+      const fromUrl = v.url && URL.canParse(v.url) ? new URL(v.url).searchParams : null;
+      const pick = (key: keyof Visit) => v[key] ?? fromUrl?.get(key) ?? undefined;
+      const token = pick('cm_click');
+      const clickNumber = token ? codec.decode(token) : undefined;
+      const click = clickNumber === undefined ? undefined : await getClick(ctx.store.db, clickNumber);
+      const now = ctx.now();
+      const s = await salt.get(now);
+      const url = v.url && URL.canParse(v.url) ? `${new URL(v.url).origin}${new URL(v.url).pathname}` : null;
+      await insertVisit(ctx.store.db, {
+        at: now,
+        linkId: click?.linkId ?? null,
+        clickId: click?.id ?? null,
+        visitorHash: visitorHash(s, request.ip, request.headers['user-agent'] ?? ''),
+        url,
+        referrerHost: referrerHost(v.referrer),
+        utm: {
+          source: pick('utm_source'),
+          medium: pick('utm_medium'),
+          campaign: pick('utm_campaign'),
+          term: pick('utm_term'),
+          content: pick('utm_content'),
+        },
+      });
+    }
+
+    app.options(
+      '/api/track/visit',
+      { config: { role: 'public' }, schema: { hide: true } },
+      async (_request, reply) =>
+        reply
+          .header('access-control-allow-origin', '*')
+          .header('access-control-allow-methods', 'POST')
+          .header('access-control-allow-headers', 'content-type')
+          .status(204)
+          .send(),
+    );
+    app.post(
+      '/api/track/visit',
+      {
+        config: { role: 'public' },
+        schema: { tags: ['track'], summary: 'Record a landing-page visit', security: [], body: visit },
+      },
+      async (request, reply) => {
+        await record(request, request.body);
+        return reply.header('access-control-allow-origin', '*').status(204).send();
+      },
+    );
+    app.get(
+      '/p.gif',
+      {
+        config: { role: 'public' },
+        schema: {
+          tags: ['track'],
+          summary: 'Record a landing-page visit (1×1 GIF)',
+          security: [],
+          querystring: visit.partial(),
+        },
+      },
+      async (request, reply) => {
+        await record(request, request.query);
+        return reply.header('cache-control', 'no-store').type('image/gif').send(PIXEL);
+      },
+    );
+  };
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Shared request/response pieces, so each route's schema reads as its resource. */
+export const isoDate = z.iso.datetime({ offset: true }).describe('ISO 8601 time, e.g. 2026-11-23T10:00:00Z');
+export const money = z.object({
+  amount: z.number().int().describe('Integer minor units (85.00 USD is 8500)'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as USD')
+    .describe('ISO 4217 currency'),
+});
+export const utmValues = z
+  .object({
+    source: z.string().optional(),
+    medium: z.string().optional(),
+    campaign: z.string().optional(),
+    term: z.string().optional(),
+    content: z.string().optional(),
+  })
+  .strict();
+export const idParam = z.object({ id: z.coerce.number().int().positive() });
+export const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+});
+
+export const toMs = (iso: string | null | undefined): number | null | undefined =>
+  iso === undefined ? undefined : iso === null ? null : Date.parse(iso);
+export const toIso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

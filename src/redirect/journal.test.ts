@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { ClickRecord } from '../store/clicks.repository.js';
+import { ClickNumbers } from './click-numbers.js';
+import { ClickJournal } from './journal.js';
+
+const click = (id: number): ClickRecord => ({
+  id,
+  linkId: 1,
+  at: 0,
+  visitorHash: 'v',
+  device: 'mobile',
+  os: null,
+  browser: null,
+  referrerHost: null,
+  qr: false,
+  bot: false,
+  botReason: null,
+  country: null,
+  adIds: null,
+});
+
+describe('ClickJournal (group commit)', () => {
+  it('writes every click appended in one event-loop turn in one batch, and resolves after the write', async () => {
+    const batches: number[][] = [];
+    let committed = false;
+    const journal = new ClickJournal({
+      write: async (batch) => {
+        await new Promise((r) => setTimeout(r, 5));
+        batches.push(batch.map((c) => c.id));
+        committed = true;
+      },
+    });
+    const answers = [1, 2, 3].map((id) => journal.append(click(id)).then((ok) => ({ ok, committed })));
+    expect(await Promise.all(answers)).toEqual([
+      { ok: true, committed: true },
+      { ok: true, committed: true },
+      { ok: true, committed: true },
+    ]);
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
+
+  it('queues clicks that arrive during a commit for the next one', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => {};
+    const journal = new ClickJournal({
+      write: (batch) => {
+        batches.push(batch.map((c) => c.id));
+        return batches.length === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+      },
+    });
+    const first = journal.append(click(1));
+    await new Promise((r) => setImmediate(r));
+    const later = [journal.append(click(2)), journal.append(click(3))];
+    expect(batches).toEqual([[1]]);
+    release();
+    await Promise.all([first, ...later]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('answers false when the store fails, keeps the clicks and writes them with the next batch', async () => {
+    const written: number[] = [];
+    let failing = true;
+    const errors: number[] = [];
+    const journal = new ClickJournal({
+      write: async (batch) => {
+        if (failing) throw new Error('database is locked');
+        written.push(...batch.map((c) => c.id));
+      },
+      onError: (_e, size) => errors.push(size),
+      retryDelayMs: 5,
+    });
+    expect(await journal.append(click(1))).toBe(false);
+    expect(journal.backlog).toBe(1);
+    failing = false;
+    expect(await journal.append(click(2))).toBe(true);
+    expect(written).toEqual([1, 2]);
+    expect(errors).toEqual([1]);
+    expect(journal.backlog).toBe(0);
+  });
+
+  it('commits what is pending on close and refuses new clicks after', async () => {
+    const written: number[] = [];
+    const journal = new ClickJournal({
+      write: async (batch) => void written.push(...batch.map((c) => c.id)),
+    });
+    const pending = journal.append(click(7));
+    await journal.close();
+    expect(await pending).toBe(true);
+    expect(written).toEqual([7]);
+    await expect(journal.append(click(8))).rejects.toThrow(/closed/);
+  });
+});
+
+describe('ClickNumbers', () => {
+  it('hands out consecutive numbers from reserved blocks and reserves the next block ahead', async () => {
+    let next = 1;
+    const reservations: number[] = [];
+    const numbers = new ClickNumbers(async (size) => {
+      reservations.push(next);
+      const first = next;
+      next += size;
+      return first;
+    }, 10);
+    const taken: number[] = [];
+    for (let i = 0; i < 25; i += 1) taken.push(await numbers.take());
+    expect(taken).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(reservations.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('gives distinct numbers to concurrent takers while a block is being reserved', async () => {
+    let next = 100;
+    const numbers = new ClickNumbers(async (size) => {
+      await new Promise((r) => setTimeout(r, 2));
+      const first = next;
+      next += size;
+      return first;
+    }, 4);
+    const taken = await Promise.all(Array.from({ length: 12 }, () => numbers.take()));
+    expect(new Set(taken).size).toBe(12);
+  });
+
+  it('retries after a failed reservation', async () => {
+    let calls = 0;
+    const numbers = new ClickNumbers(async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('connection reset');
+      return 500;
+    }, 10);
+    await expect(numbers.take()).rejects.toThrow('connection reset');
+    expect(await numbers.take()).toBe(500);
+  });
+});

@@ -1,0 +1,114 @@
+import type { RefCodec } from '../domain/ref-token.js';
+import type { ClickRecord } from '../store/clicks.repository.js';
+import { adClickIds, createClassifier, referrerHost, visitorHash } from './classify.js';
+import type { ClickNumbers } from './click-numbers.js';
+import type { DailySalt } from './daily-salt.js';
+import { buildTemplate, type DestinationTemplate } from './destination.js';
+import type { ClickJournal } from './journal.js';
+import type { LinkCache, ResolvedLink } from './link-cache.js';
+import { gonePage, notFoundPage, openAppPage } from './pages.js';
+
+export interface RedirectRequest {
+  method: string;
+  code: string;
+  ip: string;
+  userAgent: string | undefined;
+  referer: string | undefined;
+  query: Record<string, unknown>;
+}
+
+export type RedirectResult =
+  | { status: 302; location: string; clickId: string; committed: boolean }
+  | { status: 200; html: string; clickId: string; committed: boolean }
+  | { status: 404 | 410; html: string };
+
+export interface RedirectorDeps {
+  links: LinkCache;
+  codec: RefCodec;
+  clickNumbers: ClickNumbers;
+  journal: ClickJournal;
+  salt: DailySalt;
+  now: () => number;
+}
+
+const APP_NAMES: Readonly<Record<string, string>> = { viber: 'Viber', sms: 'Messages', email: 'Mail' };
+
+/**
+ * The hot path (DESIGN.md): cache → classify → click → destination → journal → answer. Nothing
+ * here waits on the store except the journal commit (and a cache miss).
+ */
+export function createRedirector(deps: RedirectorDeps) {
+  const classify = createClassifier();
+  // Templates live as long as the cache entry they were built from: a changed link is a new entry.
+  const templates = new WeakMap<ResolvedLink, Map<string, DestinationTemplate>>();
+
+  function templateFor(resolved: ResolvedLink, os: string | null): DestinationTemplate {
+    const { link, campaign } = resolved;
+    const platform =
+      link.channel === 'sms' ? (os === 'iOS' ? 'ios' : os === 'Android' ? 'android' : undefined) : undefined;
+    let byPlatform = templates.get(resolved);
+    if (!byPlatform) {
+      byPlatform = new Map();
+      templates.set(resolved, byPlatform);
+    }
+    let template = byPlatform.get(platform ?? '');
+    if (!template) {
+      template = buildTemplate(link, campaign, platform);
+      byPlatform.set(platform ?? '', template);
+    }
+    return template;
+  }
+
+  return async function redirect(request: RedirectRequest): Promise<RedirectResult> {
+    const found = deps.links.get(request.code);
+    const resolved = found instanceof Promise ? await found : found;
+    if (!resolved) return { status: 404, html: notFoundPage() };
+    const { link } = resolved;
+    const now = deps.now();
+    if (link.archivedAt !== null) return { status: 410, html: gonePage('archived') };
+    if (link.expiresAt !== null && link.expiresAt <= now) return { status: 410, html: gonePage('expired') };
+    if (link.maxClicks !== null && resolved.humanClicks >= link.maxClicks)
+      return { status: 410, html: gonePage('exhausted') };
+
+    const kind = classify(request.method, request.userAgent);
+    if (!kind.bot) resolved.humanClicks += 1;
+    const taken = deps.clickNumbers.take();
+    const number = typeof taken === 'number' ? taken : await taken;
+    const saltNow = deps.salt.get(now);
+    const salt = typeof saltNow === 'string' ? saltNow : await saltNow;
+    const token = deps.codec.encode(number);
+
+    const click: ClickRecord = {
+      id: number,
+      linkId: link.id,
+      at: now,
+      visitorHash: visitorHash(salt, request.ip, request.userAgent ?? ''),
+      device: kind.device,
+      os: kind.os,
+      browser: kind.browser,
+      referrerHost: referrerHost(request.referer),
+      qr: request.query.qr === '1',
+      bot: kind.bot,
+      botReason: kind.botReason,
+      country: null,
+      adIds: adClickIds(request.query),
+    };
+    const template = templateFor(resolved, kind.os);
+    // The printed form `XXXX-XXXX` in chats; the canonical form as the web click id.
+    const destination = template.url(
+      link.channel === 'web' ? token : `${token.slice(0, 4)}-${token.slice(4)}`,
+    );
+    const committed = await deps.journal.append(click);
+    if (template.kind === 'redirect')
+      return { status: 302, location: destination, clickId: token, committed };
+    const appName = APP_NAMES[link.channel] ?? link.channel;
+    return {
+      status: 200,
+      html: openAppPage(destination, appName, template.fallback),
+      clickId: token,
+      committed,
+    };
+  };
+}
+
+export type Redirector = ReturnType<typeof createRedirector>;

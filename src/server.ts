@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { createRefCodec, type RefCodec } from './domain/ref-token.js';
+import { createApp } from './http/app.js';
+import { createMetrics, redirectCounter } from './http/metrics.js';
+import { memoryRateLimiter, redisRateLimiter } from './http/rate-limit.js';
+import { campaignRoutes } from './http/routes/campaigns.js';
+import { keyRoutes } from './http/routes/keys.js';
+import { linkRoutes } from './http/routes/links.js';
+import { redirectRoutes } from './http/routes/redirect.js';
+import { systemRoutes } from './http/routes/system.js';
+import { trackRoutes } from './http/routes/track.js';
+import { ClickNumbers } from './redirect/click-numbers.js';
+import { DailySalt } from './redirect/daily-salt.js';
+import { outcomeOf, redirectFastPath } from './redirect/http.js';
+import { ClickJournal } from './redirect/journal.js';
+import { LinkCache } from './redirect/link-cache.js';
+import { createRedirector } from './redirect/redirector.js';
+import { ensureAdminKey } from './services/keys.service.js';
+import { RESERVED_CODES } from './services/links.service.js';
+import type { StoreDb } from './store/dialect.js';
+import { openStore } from './store/open-store.js';
+import { getOrCreateSetting, reserveSequenceBlock } from './store/settings.repository.js';
+
+export interface Server {
+  readonly app: FastifyInstance;
+  readonly store: StoreDb;
+  readonly codec: RefCodec;
+  readonly journal: ClickJournal;
+  /** Set on the first start with no key: the generated admin key, to print once. */
+  readonly generatedAdminKey: string | null;
+  /** Stops taking requests, commits the journal, closes Redis and the store. */
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  logger?: boolean | { level: string };
+  now?: () => number;
+}
+
+/**
+ * The composition root: store → keys → ref codec → cache, journal, redirect → HTTP app. Tests
+ * build the same server and use `app.inject`; `serve` listens on a port.
+ */
+export async function buildServer(config: Config, options: ServerOptions = {}): Promise<Server> {
+  const now = options.now ?? Date.now;
+  const store = await openStore(config.store);
+  const admin = await ensureAdminKey(store.db, config.bootstrapApiKey, now());
+  const codec = createRefCodec(
+    await getOrCreateSetting(store.db, 'ref_token_key', () => randomBytes(32).toString('base64url')),
+  );
+  const metrics = createMetrics();
+
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
+    : undefined;
+  const subscriber = redis?.duplicate();
+  const links = new LinkCache({
+    db: store.db,
+    redis,
+    redisPrefix: config.redisPrefix,
+    onLookup: (layer) => metrics.linkCache.inc({ layer }),
+  });
+  if (subscriber) {
+    await subscriber.subscribe(links.channel);
+    subscriber.on('message', (_channel: string, code: string) => links.forget(code));
+  }
+
+  const journal = new ClickJournal({
+    write: (batch) => store.writeClicks(batch),
+    onCommit: (size, seconds) => {
+      metrics.clicksJournaled.inc(size);
+      metrics.journalFlush.observe(seconds);
+      metrics.journalBatch.observe(size);
+    },
+    onError: (error, size) =>
+      app.log.error({ err: error, clicks: size }, 'click journal commit failed; will retry'),
+  });
+  const salt = new DailySalt(store.db);
+  const clickNumbers = new ClickNumbers((size) => reserveSequenceBlock(store.db, 'click', size));
+  const redirect = createRedirector({ links, codec, clickNumbers, journal, salt, now });
+  const invalidate = (code: string) => links.invalidate(code);
+
+  const limiter =
+    config.rateLimitPerMinute === 0
+      ? null
+      : redis
+        ? redisRateLimiter(redis, config.redisPrefix, config.rateLimitPerMinute)
+        : memoryRateLimiter(config.rateLimitPerMinute);
+
+  const countRedirect = redirectCounter(metrics);
+  const fastPath = redirectFastPath(redirect, RESERVED_CODES, {
+    trustProxy: config.trustProxy,
+    onResult: (result) => countRedirect(outcomeOf(result)),
+    onError: (error) => app.log.error({ err: error }, 'redirect failed'),
+  });
+
+  const { app } = await createApp({
+    fastPath,
+    config,
+    store,
+    now,
+    metrics,
+    limiter,
+    logger: options.logger,
+    routes: [
+      systemRoutes,
+      keyRoutes,
+      campaignRoutes(async (codes) => {
+        for (const code of codes) await invalidate(code);
+      }),
+      linkRoutes(codec, invalidate),
+      trackRoutes(codec, salt),
+      // Last: `/:code` must not shadow anything registered above.
+      redirectRoutes(redirect),
+    ],
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    store,
+    codec,
+    journal,
+    generatedAdminKey: admin.secret,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await journal.close();
+        await subscriber?.quit().catch(() => undefined);
+        await redis?.quit().catch(() => undefined);
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.js';
+import { buildServer, type Server } from '../../src/server.js';
+import { type Backend, POSTGRES_URL } from './services.js';
+
+export const ADMIN_KEY = 'cm_testadmin_0123456789abcdefghijklmnop';
+
+export interface TestServer {
+  server: Server;
+  /** `inject` with the admin key (or `key`) as a bearer token and JSON bodies. */
+  call(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD',
+    url: string,
+    body?: unknown,
+    options?: { key?: string | null; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/**
+ * A real server (the composition root `serve` uses) on a fresh database of `backend`: a temporary
+ * SQLite file, or a schema of its own on PostgreSQL that is dropped afterwards.
+ */
+export async function startTestServer(
+  backend: Backend,
+  env: Record<string, string> = {},
+  clock = { now: Date.UTC(2026, 10, 23, 12, 0) },
+): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'chatmark-test-'));
+  const schema = `h_${process.pid}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
+  const config = loadConfig({
+    DATA_DIR: dir,
+    CHATMARK_API_KEY: ADMIN_KEY,
+    CHATMARK_BASE_URL: 'https://cm.example',
+    ...(backend.name === 'postgres' ? { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema } : {}),
+    ...env,
+  });
+  const server = await buildServer(config, { logger: false, now: () => clock.now });
+  return {
+    server,
+    clock,
+    call(method, url, body, options = {}) {
+      const key = options.key === undefined ? ADMIN_KEY : options.key;
+      return server.app.inject({
+        method,
+        url,
+        headers: {
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      });
+    },
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (backend.name === 'postgres') {
+        const client = new pg.Client({ connectionString: POSTGRES_URL });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    },
+  };
+}
