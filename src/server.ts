@@ -22,7 +22,7 @@ import { ensureAdminKey } from './services/keys.service.js';
 import { RESERVED_CODES } from './services/links.service.js';
 import type { StoreDb } from './store/dialect.js';
 import { openStore } from './store/open-store.js';
-import { getOrCreateSetting, reserveSequenceBlock } from './store/settings.repository.js';
+import { getOrCreateSetting, REF_TOKEN_KEY_SETTING, reserveSequenceBlock } from './store/settings.repository.js';
 
 export interface Server {
   readonly app: FastifyInstance;
@@ -49,7 +49,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
   const store = await openStore(config.store);
   const admin = await ensureAdminKey(store.db, config.bootstrapApiKey, now());
   const codec = createRefCodec(
-    await getOrCreateSetting(store.db, 'ref_token_key', () => randomBytes(32).toString('base64url')),
+    await getOrCreateSetting(store.db, REF_TOKEN_KEY_SETTING, () => randomBytes(32).toString('base64url')),
   );
   const metrics = createMetrics();
 

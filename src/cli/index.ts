@@ -4,6 +4,7 @@ import { registerKeysCommand } from './commands/keys.js';
 import { registerLinkCommand } from './commands/link.js';
 import { registerQrCommand } from './commands/qr.js';
 import { registerRefCommand } from './commands/ref.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUtmCommand } from './commands/utm.js';
 import { exitCodeOf, reportError } from './output.js';
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerQrCommand(program);
   registerServeCommand(program);
   registerKeysCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

@@ -34,6 +34,8 @@ export const POSTGRES: DialectInfo = {
 export interface StoreDb {
   readonly db: Kysely<Database>;
   readonly dialect: DialectInfo;
+  /** The PostgreSQL schema the tables live in (undefined on SQLite). */
+  readonly schema?: string | undefined;
   /** Commits a batch of clicks and their rollups in one transaction (the click journal's write). */
   writeClicks(batch: readonly ClickRecord[]): Promise<void>;
   close(): Promise<void>;

@@ -27,7 +27,13 @@ export async function openStore(target: StoreTarget): Promise<StoreDb> {
 }
 
 export async function migrate(store: StoreDb): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider(store.dialect),
+    // Kysely looks for its own tables in every schema unless told which: name ours, or a second
+    // installation in another schema of the same database would be taken for this one.
+    ...(store.schema && { migrationTableSchema: store.schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -1,5 +1,13 @@
 import type { Db } from './db.js';
 
+/** The setting that holds the ref-token key (created on first start; tokens decode only with it). */
+export const REF_TOKEN_KEY_SETTING = 'ref_token_key';
+
+export async function getSetting(db: Db, name: string): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
+  return row?.value;
+}
+
 /**
  * Returns the setting, creating it with `create()` when it does not exist yet. Safe when several
  * servers start at once: the first insert wins and everybody reads that value back.

@@ -351,7 +351,17 @@ describeEachBackend('campaigns, links and the redirect', (backend) => {
       expect(pixel.statusCode).toBe(200);
       expect(pixel.headers['content-type']).toBe('image/gif');
       expect(pixel.headers['set-cookie']).toBeUndefined();
+      // navigator.sendBeacon (the README snippet) posts the JSON as text/plain.
+      const sent = await t.server.app.inject({
+        method: 'POST',
+        url: '/api/track/visit',
+        headers: { 'content-type': 'text/plain;charset=UTF-8' },
+        payload: JSON.stringify({ url: 'https://shop.example/b?utm_source=telegram' }),
+      });
+      expect(sent.statusCode).toBe(204);
       const visits = await t.server.store.db.selectFrom('landing_visits').selectAll().orderBy('id').execute();
+      expect(visits.at(-1)).toMatchObject({ utm_source: 'telegram', url: 'https://shop.example/b' });
+      visits.pop();
       expect(visits.at(-2)).toMatchObject({
         link_id: link.id,
         utm_source: 'sms',

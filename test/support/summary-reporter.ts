@@ -18,7 +18,7 @@ export default class SummaryReporter implements Reporter {
         else if (result.state === 'failed') failed += 1;
         else if (result.state === 'skipped') {
           skipped += 1;
-          const why = result.note ?? `no reason given (${test.fullName})`;
+          const why = result.note ?? 'no reason given (filtered out by -t, or a .skip; the suite has none)';
           reasons.set(why, (reasons.get(why) ?? 0) + 1);
         }
       }

@@ -48,6 +48,7 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
     db,
     pool,
     dialect: POSTGRES,
+    schema: schema || 'public',
     writeClicks: (batch) => db.transaction().execute((trx) => insertClicks(trx, batch)),
     close: () => db.destroy(),
   };
