@@ -22,7 +22,11 @@ import { ensureAdminKey } from './services/keys.service.js';
 import { RESERVED_CODES } from './services/links.service.js';
 import type { StoreDb } from './store/dialect.js';
 import { openStore } from './store/open-store.js';
-import { getOrCreateSetting, REF_TOKEN_KEY_SETTING, reserveSequenceBlock } from './store/settings.repository.js';
+import {
+  getOrCreateSetting,
+  REF_TOKEN_KEY_SETTING,
+  reserveSequenceBlock,
+} from './store/settings.repository.js';
 
 export interface Server {
   readonly app: FastifyInstance;

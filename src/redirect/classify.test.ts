@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import golden from '../../test/golden/user-agents.json' with { type: 'json' };
 import { ChatmarkError } from '../domain/errors.js';
+import type UAParserModule from 'ua-parser-js';
 import {
   AD_CLICK_ID_PARAMS,
   adClickIds,
@@ -15,9 +16,9 @@ import {
 // equal objects come back. The wrapper delegates to the real parser: every other test sees real output.
 const parses = vi.hoisted(() => ({ count: 0 }));
 vi.mock('ua-parser-js', async (importOriginal) => {
-  const actual = await importOriginal<{ default: typeof import('ua-parser-js') }>();
+  const actual = await importOriginal<{ default: typeof UAParserModule }>();
   const RealParser = actual.default;
-  function CountingParser(): import('ua-parser-js').UAParserInstance {
+  function CountingParser(): UAParserModule.UAParserInstance {
     const parser = new RealParser();
     const setUA = parser.setUA.bind(parser);
     parser.setUA = (ua: string) => {

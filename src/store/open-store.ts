@@ -5,8 +5,7 @@ import { openSqlite } from './dialects/sqlite.js';
 import { migrationProvider } from './migrations/index.js';
 
 export type StoreTarget =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema?: string | undefined };
+  { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string | undefined };
 
 /**
  * Opens the configured backend (chosen by configuration, never sniffed) and brings its schema up

@@ -11,7 +11,8 @@ import { jsonOf, runCli } from '../support/run-cli.js';
 import { describeEachBackend, POSTGRES_URL } from '../support/services.js';
 
 const KEY = 'cm_e2eadmin_0123456789abcdefghijklmnop';
-const UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
+const UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
 const schemas: string[] = [];
 
 afterAll(async () => {
@@ -58,7 +59,12 @@ describeEachBackend('chatmark serve (a real process)', (backend) => {
   }
 
   /** Fires `count` redirects, `concurrency` at a time, until told to stop; returns the answered click ids. */
-  async function hammer(url: string, count: number, concurrency: number, stop: { now: boolean }): Promise<string[]> {
+  async function hammer(
+    url: string,
+    count: number,
+    concurrency: number,
+    stop: { now: boolean },
+  ): Promise<string[]> {
     const answered: string[] = [];
     let next = 0;
     const worker = async () => {

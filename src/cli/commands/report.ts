@@ -25,7 +25,9 @@ function csvField(value: unknown): string {
 
 /** `chatmark report clicks --link <code> [--csv|--json]`: every click of a link, from the store. */
 export function registerReportCommand(program: Command): void {
-  const report = program.command('report').description('reports from the store (clicks; funnel and attribution to come)');
+  const report = program
+    .command('report')
+    .description('reports from the store (clicks; funnel and attribution to come)');
   report
     .command('clicks')
     .description("export a link's clicks: a summary for a person, every click with --csv or --json")
@@ -34,27 +36,31 @@ export function registerReportCommand(program: Command): void {
     .addOption(jsonOption())
     .action(
       action(async (options: { link: string; csv?: boolean } & JsonOption) => {
-        if (options.csv && options.json) throw new ChatmarkError('usage', 'choose one of --csv and --json', 'csv');
+        if (options.csv && options.json)
+          throw new ChatmarkError('usage', 'choose one of --csv and --json', 'csv');
         const { getLinkByCode } = await import('../../store/links.repository.js');
         const { listClicks, clickStats } = await import('../../store/clicks.repository.js');
         const { getSetting, REF_TOKEN_KEY_SETTING } = await import('../../store/settings.repository.js');
         const { createRefCodec } = await import('../../domain/ref-token.js');
         await withStore(async (store) => {
           const link = await getLinkByCode(store.db, options.link);
-          if (!link) throw new ChatmarkError('link_not_found', `No link with the code "${options.link}"`, 'link');
+          if (!link)
+            throw new ChatmarkError('link_not_found', `No link with the code "${options.link}"`, 'link');
           // A link exists only in a store the server has started on, so the key is there.
           const codec = createRefCodec((await getSetting(store.db, REF_TOKEN_KEY_SETTING)) ?? '');
           if (!options.csv && !options.json) {
             const stats = await clickStats(store.db, link.id, link.createdAt, Date.now() + 1);
             printLines(
               `${link.code} (${link.channel}): ${stats.clicks} clicks, ${stats.humanClicks} by people, ${stats.botClicks} by bots, ${stats.uniqueVisitors} unique visitors, ${stats.qrScans} QR scans`,
-              ...stats.byDay.map((d) => `  ${d.day}  ${d.humanClicks} people, ${d.clicks - d.humanClicks} bots`),
+              ...stats.byDay.map(
+                (d) => `  ${d.day}  ${d.humanClicks} people, ${d.clicks - d.humanClicks} bots`,
+              ),
             );
             return;
           }
           if (options.csv) printLines(CSV_COLUMNS.join(','));
           const rows: Record<string, unknown>[] = [];
-          for (let after: number | undefined; ; ) {
+          for (let after: number | undefined; ;) {
             const page = await listClicks(store.db, { linkId: link.id, after, limit: 5000 });
             for (const c of page) {
               const row = {
@@ -70,7 +76,8 @@ export function registerReportCommand(program: Command): void {
                 visitor: c.visitorHash,
                 ad_ids: c.adIds ? JSON.stringify(c.adIds) : null,
               };
-              if (options.csv) process.stdout.write(`${CSV_COLUMNS.map((k) => csvField(row[k])).join(',')}\n`);
+              if (options.csv)
+                process.stdout.write(`${CSV_COLUMNS.map((k) => csvField(row[k])).join(',')}\n`);
               else rows.push(row);
             }
             const last = page.at(-1);

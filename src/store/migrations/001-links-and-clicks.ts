@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
 
 /** API keys, campaigns and their changelog, links, clicks with hourly rollups, landing visits. */
-// biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then, not as it is now
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the schema as it was then, not as it is now
 export async function up(db: Kysely<any>, d: DialectInfo): Promise<void> {
   const id = (name: string) =>
     db.schema.createTable(name).addColumn('id', d.serial, (c) => d.autoIncrement(c.primaryKey()));

@@ -2,7 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
 import * as m001 from './001-links-and-clicks.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: see 001: migrations see the schema of their own time
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see 001: migrations see the schema of their own time
 type Up = (db: Kysely<any>, dialect: DialectInfo) => Promise<void>;
 
 /** Every migration, in order. Written once with Kysely's schema builder for both engines. */
