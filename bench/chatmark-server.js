@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../dist/config.js';
 import { buildServer } from '../dist/server.js';
 
-const key = 'cm_benchadmin_0123456789abcdefghijklmnop';
+const key = 'cm_benchadmin_0123456789abcdefghijklmnop'; // the same admin key as bench/scale.js
 const env = {
   DATA_DIR: process.env.BENCH_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'chatmark-bench-')),
   CHATMARK_API_KEY: key,

@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark, each printing its figures and the machine it ran on.
 import { benchRedirect } from './redirect.js';
+import { benchScale } from './scale.js';
 
 const only = process.argv[2];
-const benches = { redirect: benchRedirect };
+const benches = { redirect: benchRedirect, scale: benchScale };
 let failed = false;
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

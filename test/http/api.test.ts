@@ -130,3 +130,25 @@ describeEachBackend('HTTP API: auth, errors, system routes', (backend) => {
     });
   });
 });
+
+describeEachBackend('HTTP API: unexpected errors', (backend) => {
+  it('answers an unexpected failure with an opaque 500 that names the request id (the log has the details)', async (ctx) => {
+    if (backend.skipReason) ctx.skip(backend.skipReason);
+    const t = await startTestServer(backend);
+    // Break the store underneath the app: the next query fails in a way no route expects.
+    await t.server.store.db.schema
+      .dropTable('campaigns')
+      .cascade()
+      .execute()
+      .catch(async () => {
+        await t.server.store.db.schema.dropTable('campaigns').execute();
+      });
+    const response = await t.call('GET', '/api/campaigns');
+    expect(response.statusCode).toBe(500);
+    const { error } = response.json();
+    expect(error.code).toBe('internal');
+    expect(error.message).toMatch(/^Internal error \(request [0-9a-f-]{36}\)$/);
+    expect(response.body).not.toMatch(/campaigns|sqlite|relation|SQL/i);
+    await t.close();
+  });
+});
