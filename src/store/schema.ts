@@ -16,6 +16,12 @@ export interface Database {
   sequences: SequenceTable;
   settings: SettingTable;
   daily_salts: DailySaltTable;
+  contacts: ContactTable;
+  identities: IdentityTable;
+  events: EventTable;
+  discount_codes: DiscountCodeTable;
+  exposures: ExposureTable;
+  costs: CostTable;
 }
 
 export interface ApiKeyTable {
@@ -133,4 +139,78 @@ export interface SettingTable {
 export interface DailySaltTable {
   day: string;
   salt: string;
+}
+
+/** A person, as one or more identities (channel ids, hashed email or phone, external ids). */
+export interface ContactTable {
+  id: Generated<number>;
+  created_at: number;
+}
+
+/**
+ * One way to recognise a contact: `kind` is a channel (`whatsapp`, `telegram`, …), `external`,
+ * `email` or `phone`. Phone numbers and email addresses are stored only as keyed hashes.
+ */
+export interface IdentityTable {
+  id: Generated<number>;
+  contact_id: number;
+  kind: string;
+  value: string;
+  created_at: number;
+}
+
+/** Chat starts and conversions; `idempotency_key` is unique, so a retry records nothing new. */
+export interface EventTable {
+  id: Generated<number>;
+  type: string;
+  occurred_at: number;
+  received_at: number;
+  idempotency_key: string;
+  source: string;
+  contact_id: number | null;
+  click_id: number | null;
+  link_id: number | null;
+  campaign_id: number | null;
+  discount_code_id: number | null;
+  amount: number | null;
+  currency: string | null;
+  /** 1 for a chat start that re-enters a chat the contact already had with the campaign. */
+  reentry: number;
+  properties: string | null;
+}
+
+export interface DiscountCodeTable {
+  id: Generated<number>;
+  /** Upper-cased, as shoppers type codes in any case. */
+  code: string;
+  campaign_id: number | null;
+  link_id: number | null;
+  single_use: number;
+  valid_from: number | null;
+  valid_to: number | null;
+  redemptions: number;
+  created_at: number;
+}
+
+/** A message sent to a contact (SMS, broadcast): the touches of the billboard model. */
+export interface ExposureTable {
+  id: Generated<number>;
+  contact_id: number;
+  campaign_id: number | null;
+  link_id: number | null;
+  channel: string | null;
+  sent_at: number;
+  idempotency_key: string;
+}
+
+/** Spend per campaign, day and currency; importing the same day again replaces it. */
+export interface CostTable {
+  id: Generated<number>;
+  campaign_id: number;
+  day: string;
+  amount: number;
+  currency: string;
+  impressions: number | null;
+  reach: number | null;
+  updated_at: number;
 }

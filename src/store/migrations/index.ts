@@ -1,12 +1,16 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
 import * as m001 from './001-links-and-clicks.js';
+import * as m002 from './002-events-and-contacts.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see 001: migrations see the schema of their own time
 type Up = (db: Kysely<any>, dialect: DialectInfo) => Promise<void>;
 
 /** Every migration, in order. Written once with Kysely's schema builder for both engines. */
-const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [['001-links-and-clicks', m001.up]];
+const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
+  ['001-links-and-clicks', m001.up],
+  ['002-events-and-contacts', m002.up],
+];
 
 export function migrationProvider(dialect: DialectInfo): MigrationProvider {
   return {

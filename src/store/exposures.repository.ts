@@ -1,0 +1,51 @@
+import type { Db } from './db.js';
+
+export interface Exposure {
+  contactId: number;
+  campaignId: number | null;
+  linkId: number | null;
+  channel: string | null;
+  sentAt: number;
+  idempotencyKey: string;
+}
+
+/** Records exposures; one already recorded (same idempotency key) is skipped. Returns how many were new. */
+export async function insertExposures(db: Db, exposures: readonly Exposure[]): Promise<number> {
+  let created = 0;
+  for (let i = 0; i < exposures.length; i += 500) {
+    const rows = await db
+      .insertInto('exposures')
+      .values(
+        exposures.slice(i, i + 500).map((e) => ({
+          contact_id: e.contactId,
+          campaign_id: e.campaignId,
+          link_id: e.linkId,
+          channel: e.channel,
+          sent_at: e.sentAt,
+          idempotency_key: e.idempotencyKey,
+        })),
+      )
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .execute();
+    created += rows.length;
+  }
+  return created;
+}
+
+export async function listExposures(db: Db, contactId: number): Promise<Exposure[]> {
+  const rows = await db
+    .selectFrom('exposures')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .orderBy('sent_at')
+    .execute();
+  return rows.map((r) => ({
+    contactId: r.contact_id,
+    campaignId: r.campaign_id,
+    linkId: r.link_id,
+    channel: r.channel,
+    sentAt: r.sent_at,
+    idempotencyKey: r.idempotency_key,
+  }));
+}
