@@ -45,6 +45,15 @@ const schema = z.object({
   /** API requests per minute per key (and tracking calls per visitor) before 429; 0 turns it off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   CHATMARK_DEBUG: flag,
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  /** The bot's username, so `/start@otherbot` in a group is not taken for this bot's. */
+  TELEGRAM_BOT_USERNAME: optionalString,
+  VIBER_AUTH_TOKEN: optionalString,
+  META_APP_SECRET: optionalString,
+  META_VERIFY_TOKEN: optionalString,
+  SHOPIFY_WEBHOOK_SECRET: optionalString,
 });
 
 export type Config = Readonly<{
@@ -63,6 +72,17 @@ export type Config = Readonly<{
   trustProxy: boolean;
   rateLimitPerMinute: number;
   debug: boolean;
+  /** Each platform's webhook secrets; a platform whose secret is unset answers 503 `not_configured`. */
+  webhooks: Readonly<{
+    whatsappAppSecret: string | undefined;
+    whatsappVerifyToken: string | undefined;
+    telegramSecret: string | undefined;
+    telegramBotUsername: string | undefined;
+    viberAuthToken: string | undefined;
+    metaAppSecret: string | undefined;
+    metaVerifyToken: string | undefined;
+    shopifySecret: string | undefined;
+  }>;
 }>;
 
 /**
@@ -97,6 +117,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     debug: e.CHATMARK_DEBUG,
+    webhooks: Object.freeze({
+      whatsappAppSecret: e.WHATSAPP_APP_SECRET,
+      whatsappVerifyToken: e.WHATSAPP_VERIFY_TOKEN,
+      telegramSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      telegramBotUsername: e.TELEGRAM_BOT_USERNAME?.replace(/^@/, ''),
+      viberAuthToken: e.VIBER_AUTH_TOKEN,
+      metaAppSecret: e.META_APP_SECRET,
+      metaVerifyToken: e.META_VERIFY_TOKEN,
+      shopifySecret: e.SHOPIFY_WEBHOOK_SECRET,
+    }),
   });
 }
 

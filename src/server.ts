@@ -24,9 +24,14 @@ import type { StoreDb } from './store/dialect.js';
 import { openStore } from './store/open-store.js';
 import {
   getOrCreateSetting,
+  IDENTITY_KEY_SETTING,
   REF_TOKEN_KEY_SETTING,
   reserveSequenceBlock,
 } from './store/settings.repository.js';
+import { createIdentityHasher } from './services/identity.js';
+import { eventRoutes } from './http/routes/events.js';
+import { spendRoutes } from './http/routes/spend.js';
+import { webhookRoutes } from './http/routes/webhooks.js';
 
 export interface Server {
   readonly app: FastifyInstance;
@@ -54,6 +59,9 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
   const admin = await ensureAdminKey(store.db, config.bootstrapApiKey, now());
   const codec = createRefCodec(
     await getOrCreateSetting(store.db, REF_TOKEN_KEY_SETTING, () => randomBytes(32).toString('base64url')),
+  );
+  const identities = createIdentityHasher(
+    await getOrCreateSetting(store.db, IDENTITY_KEY_SETTING, () => randomBytes(32).toString('base64url')),
   );
   const metrics = createMetrics();
 
@@ -117,6 +125,9 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
       }),
       linkRoutes(codec, invalidate),
       trackRoutes(codec, salt),
+      eventRoutes({ store, codec, identities }),
+      spendRoutes(identities),
+      webhookRoutes({ store, codec, identities }),
       // Last: `/:code` must not shadow anything registered above.
       redirectRoutes(redirect),
     ],

@@ -148,7 +148,8 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toErrorBody(error);
     const status = statusOf(body.error.code);
-    if (status >= 500) {
+    // Our own errors keep their code (e.g. 503 not_configured); anything else is opaque.
+    if (status >= 500 && !isChatmarkError(error)) {
       request.log.error({ err: error, reqId: request.id }, 'unhandled error');
       body.error = { code: 'internal', message: `Internal error (request ${request.id})` };
     }

@@ -9,6 +9,7 @@ const STATUS: Readonly<Record<string, number>> = {
   invalid_json: 400,
   bad_request: 400,
   unauthorized: 401,
+  invalid_signature: 401,
   forbidden: 403,
   not_found: 404,
   link_not_found: 404,
@@ -23,6 +24,7 @@ const STATUS: Readonly<Record<string, number>> = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  not_configured: 503,
 };
 
 export function statusOf(code: string): number {

@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import { ChatmarkError, isChatmarkError } from '../../domain/errors.js';
+import { type EventDeps, type RecordedEvent, recordEvent } from '../../services/events.service.js';
+import { insertDiscountCode, normalizeDiscountCode } from '../../store/discount-codes.repository.js';
+import { getCampaign } from '../../store/campaigns.repository.js';
+import { getLink, isUniqueViolation } from '../../store/links.repository.js';
+import type { EventRecord } from '../../store/events.repository.js';
+import type { AppContext, ZodApp } from '../app.js';
+import { isoDate, money, toIso } from '../schemas.js';
+
+export const eventSchema = z
+  .object({
+    type: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9_]{0,63}$/,
+        'lower-case letters, digits and _ (chat_started, qualified, lead, booking, purchase, refund, or your own)',
+      ),
+    occurredAt: isoDate,
+    idempotencyKey: z.string().min(1).max(200),
+    contact: z
+      .object({
+        externalId: z.string().min(1).max(200).optional(),
+        email: z.string().max(320).optional(),
+        phone: z.string().max(64).optional(),
+      })
+      .strict()
+      .optional(),
+    clickId: z.string().max(64).optional(),
+    ref: z.string().max(64).optional(),
+    discountCode: z.string().min(1).max(100).optional(),
+    value: money.optional(),
+    properties: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+type EventBody = z.infer<typeof eventSchema>;
+
+const MAX_BATCH = 1000;
+
+export function eventView(event: EventRecord, codec: EventDeps['codec']) {
+  return {
+    id: event.id,
+    type: event.type,
+    occurredAt: new Date(event.occurredAt).toISOString(),
+    receivedAt: new Date(event.receivedAt).toISOString(),
+    idempotencyKey: event.idempotencyKey,
+    source: event.source,
+    contactId: event.contactId,
+    clickId: event.clickId === null ? null : codec.encode(event.clickId),
+    linkId: event.linkId,
+    campaignId: event.campaignId,
+    discountCodeId: event.discountCodeId,
+    value: event.value,
+    reentry: event.reentry,
+    properties: event.properties,
+  };
+}
+
+/** A zod failure on one batch item, in the API's error shape, with the item's field path. */
+function itemError(error: z.ZodError): ChatmarkError {
+  const issue = error.issues[0];
+  const field = issue?.path.join('.') || undefined;
+  return new ChatmarkError(
+    'invalid_request',
+    `${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`,
+    field,
+  );
+}
+
+/**
+ * `POST /api/events` (one event, or up to 1,000): conversions and chat starts, recorded once per
+ * idempotency key. In a batch every item gets its own result and the valid ones are kept.
+ * `POST /api/discount-codes`.
+ */
+export function eventRoutes(deps: EventDeps) {
+  return (app: ZodApp, ctx: AppContext): void => {
+    const record = (body: EventBody): Promise<RecordedEvent> =>
+      recordEvent(
+        deps,
+        {
+          ...body,
+          occurredAt: Date.parse(body.occurredAt),
+          source: 'api',
+        },
+        ctx.now(),
+      );
+
+    app.post(
+      '/api/events',
+      {
+        schema: {
+          tags: ['events'],
+          summary: 'Record conversions and chat starts (one, or an array of up to 1,000), idempotently',
+          description:
+            'Each event needs an idempotencyKey: sending it again records nothing and answers with the original. An array is a batch: every item gets its own result (created, duplicate or error) and valid items are kept.',
+          body: z.union([
+            eventSchema,
+            z.array(z.unknown()).max(MAX_BATCH).describe('a batch of events as above'),
+          ]),
+        },
+      },
+      async (request, reply) => {
+        if (!Array.isArray(request.body)) {
+          const { event, created } = await record(request.body as EventBody);
+          return reply
+            .status(created ? 201 : 200)
+            .send({ event: eventView(event, deps.codec), duplicate: !created });
+        }
+        const results = [];
+        let created = 0;
+        let duplicates = 0;
+        let errors = 0;
+        for (const [index, item] of request.body.entries()) {
+          const parsed = eventSchema.safeParse(item);
+          try {
+            if (!parsed.success) throw itemError(parsed.error);
+            const recorded = await record(parsed.data);
+            if (recorded.created) created += 1;
+            else duplicates += 1;
+            results.push({
+              index,
+              status: recorded.created ? 'created' : 'duplicate',
+              event: eventView(recorded.event, deps.codec),
+            });
+          } catch (error) {
+            if (!isChatmarkError(error)) throw error;
+            errors += 1;
+            results.push({ index, status: 'error', error: error.toJSON() });
+          }
+        }
+        return { created, duplicates, errors, results };
+      },
+    );
+
+    app.post(
+      '/api/discount-codes',
+      {
+        schema: {
+          tags: ['events'],
+          summary: 'Register a discount code: a purchase that uses it is attributed to its campaign or link',
+          body: z
+            .object({
+              code: z.string().min(1).max(100),
+              campaignId: z.number().int().positive().nullable().optional(),
+              linkId: z.number().int().positive().nullable().optional(),
+              singleUse: z.boolean(),
+              validFrom: isoDate.nullable().optional(),
+              validTo: isoDate.nullable().optional(),
+            })
+            .strict(),
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        if (body.campaignId && !(await getCampaign(ctx.store.db, body.campaignId))) {
+          throw new ChatmarkError('unknown_campaign', `No campaign ${body.campaignId}`, 'campaignId');
+        }
+        if (body.linkId && !(await getLink(ctx.store.db, body.linkId))) {
+          throw new ChatmarkError('unknown_link', `No link ${body.linkId}`, 'linkId');
+        }
+        try {
+          const code = await insertDiscountCode(
+            ctx.store.db,
+            {
+              code: body.code,
+              campaignId: body.campaignId ?? null,
+              linkId: body.linkId ?? null,
+              singleUse: body.singleUse,
+              validFrom: body.validFrom ? Date.parse(body.validFrom) : null,
+              validTo: body.validTo ? Date.parse(body.validTo) : null,
+            },
+            ctx.now(),
+          );
+          return reply.status(201).send({
+            ...code,
+            validFrom: toIso(code.validFrom),
+            validTo: toIso(code.validTo),
+            createdAt: new Date(code.createdAt).toISOString(),
+          });
+        } catch (error) {
+          if (isUniqueViolation(error)) {
+            throw new ChatmarkError(
+              'code_taken',
+              `The discount code "${normalizeDiscountCode(body.code)}" exists already`,
+              'code',
+            );
+          }
+          throw error;
+        }
+      },
+    );
+  };
+}

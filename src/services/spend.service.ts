@@ -1,0 +1,80 @@
+import { ChatmarkError } from '../domain/errors.js';
+import { getCampaign } from '../store/campaigns.repository.js';
+import { resolveContact } from '../store/contacts.repository.js';
+import { upsertCost } from '../store/costs.repository.js';
+import type { Db } from '../store/db.js';
+import { insertExposures } from '../store/exposures.repository.js';
+import type { IdentityHasher } from './identity.js';
+
+export interface ExposureInput {
+  contact: { externalId?: string | undefined; email?: string | undefined; phone?: string | undefined };
+  campaignId?: number | null | undefined;
+  linkId?: number | null | undefined;
+  channel?: string | null | undefined;
+  sentAt: number;
+  idempotencyKey?: string | undefined;
+}
+
+/**
+ * Records exposures (a message sent to a contact: the billboard model's touches). Without an
+ * idempotency key, the campaign, the contact's first identity and the send time make one, so
+ * importing the same file twice records each send once. Returns how many were new.
+ */
+export async function recordExposures(
+  db: Db,
+  identities: IdentityHasher,
+  inputs: readonly ExposureInput[],
+  now: number,
+): Promise<number> {
+  const rows = [];
+  for (const input of inputs) {
+    const ids = identities.contact(input.contact);
+    const first = ids[0];
+    if (!first)
+      throw new ChatmarkError(
+        'missing_field',
+        'An exposure needs contact.externalId, email or phone',
+        'contact',
+      );
+    const contactId = await resolveContact(db, ids, now);
+    rows.push({
+      contactId,
+      campaignId: input.campaignId ?? null,
+      linkId: input.linkId ?? null,
+      channel: input.channel ?? null,
+      sentAt: input.sentAt,
+      idempotencyKey:
+        input.idempotencyKey ?? `${input.campaignId ?? '-'}:${first.kind}:${first.value}:${input.sentAt}`,
+    });
+  }
+  return insertExposures(db, rows);
+}
+
+export interface CostInput {
+  campaignId: number;
+  date: string;
+  spend: { amount: number; currency: string };
+  impressions?: number | null | undefined;
+  reach?: number | null | undefined;
+}
+
+/** Sets a campaign's spend for a day (the same day and currency again replaces it). */
+export async function recordCost(db: Db, input: CostInput, now: number): Promise<void> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
+    throw new ChatmarkError('invalid_date', `"${input.date}" is not a date (YYYY-MM-DD)`, 'date');
+  }
+  if (!(await getCampaign(db, input.campaignId))) {
+    throw new ChatmarkError('unknown_campaign', `No campaign ${input.campaignId}`, 'campaignId');
+  }
+  await upsertCost(
+    db,
+    {
+      campaignId: input.campaignId,
+      day: input.date,
+      spend: input.spend,
+      impressions: input.impressions ?? null,
+      reach: input.reach ?? null,
+    },
+    now,
+  );
+}
