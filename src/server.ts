@@ -32,6 +32,7 @@ import { createIdentityHasher } from './services/identity.js';
 import { eventRoutes } from './http/routes/events.js';
 import { spendRoutes } from './http/routes/spend.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
+import { dashboardRoutes } from './http/routes/dashboard.js';
 
 export interface Server {
   readonly app: FastifyInstance;
@@ -128,6 +129,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
       eventRoutes({ store, codec, identities }),
       spendRoutes(identities),
       webhookRoutes({ store, codec, identities }),
+      dashboardRoutes,
       // Last: `/:code` must not shadow anything registered above.
       redirectRoutes(redirect),
     ],
