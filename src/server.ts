@@ -32,6 +32,7 @@ import { createIdentityHasher } from './services/identity.js';
 import { eventRoutes } from './http/routes/events.js';
 import { spendRoutes } from './http/routes/spend.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
+import { reportRoutes } from './http/routes/reports.js';
 import { dashboardRoutes } from './http/routes/dashboard.js';
 
 export interface Server {
@@ -129,6 +130,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
       eventRoutes({ store, codec, identities }),
       spendRoutes(identities),
       webhookRoutes({ store, codec, identities }),
+      reportRoutes,
       dashboardRoutes,
       // Last: `/:code` must not shadow anything registered above.
       redirectRoutes(redirect),

@@ -16,6 +16,8 @@ import type { IdentityHasher } from './identity.js';
 /** The standard event types; any other lower-case name is a custom event. */
 export const EVENT_TYPES = ['chat_started', 'qualified', 'lead', 'booking', 'purchase', 'refund'] as const;
 
+const STITCH_WINDOW_MS = 30 * 86_400_000;
+
 export interface EventInput {
   type: string;
   occurredAt: number;
@@ -124,6 +126,21 @@ export async function recordEvent(deps: EventDeps, input: EventInput, now: numbe
     let contactId: number | null = null;
     if (identities.length > 0) contactId = await resolveContact(trx, identities, now);
     else if (attribution.clickId !== null) contactId = await contactOfClick(trx, attribution.clickId);
+    // Stitching by contact: an event with no click or code of its own belongs to the chat the
+    // contact last started (within 30 days), e.g. a `qualified` sent with just the email address.
+    let chat: { click_id: number | null; link_id: number | null; campaign_id: number | null } | undefined;
+    if (campaignId === null && linkId === null && contactId !== null && input.type !== 'chat_started') {
+      chat = await trx
+        .selectFrom('events')
+        .select(['click_id', 'link_id', 'campaign_id'])
+        .where('contact_id', '=', contactId)
+        .where('type', '=', 'chat_started')
+        .where('occurred_at', '<=', input.occurredAt)
+        .where('occurred_at', '>=', input.occurredAt - STITCH_WINDOW_MS)
+        .orderBy('occurred_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    }
     const reentry =
       input.type === 'chat_started' && contactId !== null
         ? await hasChatStarted(trx, contactId, campaignId)
@@ -136,9 +153,9 @@ export async function recordEvent(deps: EventDeps, input: EventInput, now: numbe
       idempotencyKey: input.idempotencyKey,
       source: input.source,
       contactId,
-      clickId: attribution.clickId,
-      linkId,
-      campaignId,
+      clickId: attribution.clickId ?? chat?.click_id ?? null,
+      linkId: linkId ?? chat?.link_id ?? null,
+      campaignId: campaignId ?? chat?.campaign_id ?? null,
       discountCodeId: code?.id ?? null,
       value: input.value ?? null,
       reentry,

@@ -3,6 +3,9 @@ import type { Db } from './db.js';
 /** The setting that holds the ref-token key (created on first start; tokens decode only with it). */
 export const REF_TOKEN_KEY_SETTING = 'ref_token_key';
 
+/** The key of the HMACs that stand for email addresses and phone numbers (never stored in clear). */
+export const IDENTITY_KEY_SETTING = 'identity_key';
+
 export async function getSetting(db: Db, name: string): Promise<string | undefined> {
   const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
   return row?.value;

@@ -19,6 +19,8 @@ export interface TestServer {
     options?: { key?: string | null; headers?: Record<string, string> },
   ): Promise<LightMyRequestResponse>;
   clock: { now: number };
+  /** The environment the server was configured from: the CLI reads the same store with it. */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -35,17 +37,19 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'chatmark-test-'));
   const schema = `h_${process.pid}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
-  const config = loadConfig({
+  const fullEnv: Record<string, string> = {
     DATA_DIR: dir,
     CHATMARK_API_KEY: ADMIN_KEY,
     CHATMARK_BASE_URL: 'https://cm.example',
     ...(backend.name === 'postgres' ? { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema } : {}),
     ...env,
-  });
+  };
+  const config = loadConfig(fullEnv);
   const server = await buildServer(config, { logger: false, now: () => clock.now });
   return {
     server,
     clock,
+    env: fullEnv,
     call(method, url, body, options = {}) {
       const key = options.key === undefined ? ADMIN_KEY : options.key;
       return server.app.inject({

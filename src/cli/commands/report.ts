@@ -27,7 +27,8 @@ function csvField(value: unknown): string {
 export function registerReportCommand(program: Command): void {
   const report = program
     .command('report')
-    .description('reports from the store (clicks; funnel and attribution to come)');
+    .description('reports from the store: clicks, the funnel, attribution');
+  registerModelReports(report);
   report
     .command('clicks')
     .description("export a link's clicks: a summary for a person, every click with --csv or --json")
@@ -89,4 +90,128 @@ export function registerReportCommand(program: Command): void {
         return 0;
       }),
     );
+}
+
+interface ModelReportOptions extends JsonOption {
+  campaign?: string;
+  from?: string;
+  to?: string;
+  groupBy?: string;
+  model?: string;
+  window?: string;
+  exposureWindow?: string;
+  halfLife?: string;
+  conversion?: string;
+  csv?: boolean;
+}
+
+/** Rows as CSV (RFC 4180), with nested values (intervals, with_assisted) as JSON cells. */
+function toCsv(rows: Record<string, unknown>[]): string {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cell = (value: unknown) =>
+    csvField(value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
+  return [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\n');
+}
+
+const money = (amount: number | null, currency: string | null) =>
+  amount === null || currency === null
+    ? '—'
+    : new Intl.NumberFormat('en', { style: 'currency', currency }).format(
+        amount /
+          10 **
+            (new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+              .maximumFractionDigits ?? 2),
+      );
+const pct = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(2)}%`);
+
+/** `chatmark report funnel|attribution`: the same reports as the API, read from the store. */
+function registerModelReports(report: Command): void {
+  for (const kind of ['funnel', 'attribution'] as const) {
+    report
+      .command(kind)
+      .description(
+        kind === 'funnel'
+          ? 'the funnel (reach → clicks → chats → qualified → converted) with CPM, CPA, ROI and rates'
+          : 'credited vs claimed per campaign or channel, immediate and assisted conversions',
+      )
+      .option('--campaign <slug>', 'one campaign (its slug)')
+      .option('--from <date>', 'start (ISO date or time; default 30 days before --to)')
+      .option('--to <date>', 'end (ISO date, inclusive, or time; default now)')
+      .option(
+        '--group-by <dimension>',
+        kind === 'funnel' ? 'campaign | channel | source | variant | day' : 'campaign | channel',
+      )
+      .option(
+        '--model <model>',
+        'last_touch | first_touch | linear | time_decay | position_based | billboard',
+      )
+      .option('--window <duration>', 'click and chat-start window, e.g. 30d')
+      .option('--exposure-window <duration>', 'exposure window, e.g. 24h')
+      .option('--half-life <duration>', 'time_decay half-life, e.g. 7d')
+      .option('--conversion <event>', "the conversion event (default: the campaign's primary, else purchase)")
+      .option('--csv', 'print the rows as CSV')
+      .addOption(jsonOption())
+      .action(
+        action(async (options: ModelReportOptions) => {
+          if (options.csv && options.json)
+            throw new ChatmarkError('usage', 'choose one of --csv and --json', 'csv');
+          const { getCampaignBySlug } = await import('../../store/campaigns.repository.js');
+          const { reportParams, describeParams } = await import('../../services/report-params.js');
+          const { funnelReport, attributionReport } = await import('../../services/reports.service.js');
+          await withStore(async (store) => {
+            const campaign = options.campaign
+              ? await getCampaignBySlug(store.db, options.campaign)
+              : undefined;
+            if (options.campaign && !campaign) {
+              throw new ChatmarkError(
+                'campaign_not_found',
+                `No campaign with the slug "${options.campaign}"`,
+                'campaign',
+              );
+            }
+            const params = reportParams(
+              { ...options, campaignId: campaign?.id },
+              Date.now(),
+              kind === 'funnel' ? undefined : ['campaign', 'channel'],
+            );
+            const parameters = describeParams(params);
+            if (kind === 'funnel') {
+              const result = await funnelReport(store.db, params);
+              if (options.json)
+                return printJson({
+                  parameters: { ...parameters, conversion: result.conversion },
+                  rows: result.rows,
+                  unattributed: result.unattributed,
+                });
+              if (options.csv) return printLines(toCsv(result.rows as unknown as Record<string, unknown>[]));
+              printLines(
+                `funnel by ${params.groupBy}, ${parameters.from.slice(0, 10)} to ${parameters.to.slice(0, 10)}, ${params.model}, windows ${parameters.windows.click}/${parameters.windows.chat_started}/${parameters.windows.exposure}`,
+                ...result.rows.map(
+                  (r) =>
+                    `${r.key}${r.currency ? ` (${r.currency})` : ''}: ${r.link_clicks} clicks → ${r.chats_started} chats → ${r.qualified} qualified → ${r.conversions} ${result.conversion} (+${r.assisted} assisted); spend ${money(r.spend, r.currency)}, revenue ${money(r.revenue, r.currency)}, CPA ${money(r.cpa, r.currency)}, ROI ${pct(r.roi)}, conversion rate ${pct(r.conversion_rate)}`,
+                ),
+                `${result.unattributed} unattributed ${result.conversion} events`,
+              );
+              return;
+            }
+            const result = await attributionReport(store.db, {
+              ...params,
+              groupBy: params.groupBy as 'campaign' | 'channel',
+            });
+            if (options.json)
+              return printJson({ parameters: { ...parameters, conversion: result.conversion }, ...result });
+            if (options.csv) return printLines(toCsv(result.rows as unknown as Record<string, unknown>[]));
+            printLines(
+              `${result.conversion} attribution by ${params.groupBy}, ${params.model}: ${result.conversions} conversions`,
+              ...result.rows.map(
+                (r) =>
+                  `${r.key}: credited ${r.credited}, claimed ${r.claimed}, immediate ${r.immediate}, assisted ${r.assisted}`,
+              ),
+              `unattributed: ${result.unattributed.count}`,
+            );
+          });
+          return 0;
+        }),
+      );
+  }
 }

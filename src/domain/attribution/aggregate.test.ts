@@ -41,7 +41,7 @@ describe('aggregate: the over-attribution view (spec/metrics.md §2)', () => {
     expect(summary.rows.map((row) => row.key)).toEqual(['sms', 'telegram', 'whatsapp']);
     // Conversion 1: whatsapp 2/3, telegram 1/3 (10,000 → 6,667 + 3,333). Conversion 2: 1/2 each;
     // 3,001 leaves one unit on a tie, which goes to the first key in order (sms 1,501, telegram 1,500).
-    expect(rows.whatsapp).toMatchObject({ claimed: 1, immediate: 1, assisted: 1, value: { USD: 6_667 } });
+    expect(rows.whatsapp).toMatchObject({ claimed: 1, immediate: 1, assisted: 0, value: { USD: 6_667 } });
     expect(rows.whatsapp!.credited).toBeCloseTo(2 / 3, 12);
     expect(rows.telegram).toMatchObject({
       claimed: 2,
@@ -80,7 +80,7 @@ describe('aggregate: the over-attribution view (spec/metrics.md §2)', () => {
       credited: 1,
       claimed: 1,
       immediate: 1,
-      assisted: 1,
+      assisted: 0,
       value: { USD: 10_000 },
     });
     expect(rows.sms).toEqual({
@@ -112,14 +112,14 @@ describe('aggregate: the over-attribution view (spec/metrics.md §2)', () => {
     expect(summary.unattributed).toEqual({ count: 1, value: { JPY: 90 } });
   });
 
-  it('counts a conversion once per key, however many touches the key has in it', () => {
+  it('counts a conversion once per key, however many touches the key has in it (immediate, not also assisted)', () => {
     const result = attribute(
       usd(1, 100),
       [touch(1, 'whatsapp', 3 * HOUR_MS), touch(2, 'whatsapp', 2 * HOUR_MS), touch(3, 'whatsapp', HOUR_MS)],
       { model: 'linear' },
     );
     expect(aggregate([result], byChannel).rows).toEqual([
-      { key: 'whatsapp', credited: 1, claimed: 1, immediate: 1, assisted: 1, value: { USD: 100 } },
+      { key: 'whatsapp', credited: 1, claimed: 1, immediate: 1, assisted: 0, value: { USD: 100 } },
     ]);
   });
 

@@ -14,7 +14,11 @@ export interface AttributionRow {
   claimed: number;
   /** Conversions whose immediate (last eligible) touch belongs to the key. */
   immediate: number;
-  /** Conversions in which the key has at least one assist (an eligible touch other than the last). */
+  /**
+   * Conversions in which the key has an assist (an eligible touch other than the last) but not the
+   * immediate touch: immediate and assisted are disjoint, so immediate + assisted = claimed
+   * (spec/metrics.md §1: 32 purchases + 40 assisted = 72).
+   */
   assisted: number;
   /** The conversions' value split by credit, per currency. */
   value: MoneyByCurrency;
@@ -73,8 +77,9 @@ export function aggregate(results: readonly Attribution[], options: AggregateOpt
     }
 
     for (const key of new Set(result.eligible.map(options.by))) rowOf(key).claimed += 1;
-    if (result.immediate !== null) rowOf(options.by(result.immediate)).immediate += 1;
-    for (const key of new Set(result.assists.map(options.by))) rowOf(key).assisted += 1;
+    const immediateKey = result.immediate === null ? null : options.by(result.immediate);
+    if (immediateKey !== null) rowOf(immediateKey).immediate += 1;
+    for (const key of new Set(result.assists.map(options.by))) if (key !== immediateKey) rowOf(key).assisted += 1;
 
     const creditByKey = new Map<string, number>();
     for (const { touch, credit } of result.credits) {

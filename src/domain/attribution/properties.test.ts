@@ -111,6 +111,7 @@ describe('attribution properties (fast-check)', () => {
             expect(row.credited).toBeLessThanOrEqual(row.claimed);
             expect(row.immediate).toBeLessThanOrEqual(row.claimed);
             expect(row.assisted).toBeLessThanOrEqual(row.claimed);
+            expect(row.immediate + row.assisted).toBe(row.claimed);
             for (const amount of Object.values(row.value)) expect(Number.isInteger(amount)).toBe(true);
           }
           const credited = sum(summary.rows.map((row) => row.credited));

@@ -21,7 +21,12 @@ export async function dashboardRoutes(app: ZodApp, _ctx: AppContext): Promise<vo
     );
     return;
   }
-  await app.register(fastifyStatic, { root: DASHBOARD_DIR, prefix: '/', wildcard: false, index: ['index.html'] });
+  await app.register(fastifyStatic, {
+    root: DASHBOARD_DIR,
+    prefix: '/',
+    wildcard: false,
+    index: ['index.html'],
+  });
   app.get('/app/*', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.sendFile('index.html'),
   );

@@ -1,0 +1,90 @@
+import {
+  ATTRIBUTION_MODELS,
+  type AttributionModel,
+  parseWindow,
+  resolveWindows,
+} from '../domain/attribution/index.js';
+import { ChatmarkError } from '../domain/errors.js';
+import { GROUP_BYS, type GroupBy, type ReportParams } from './reports.service.js';
+
+const DAY = 86_400_000;
+
+/** What a person asks a report for, as the API's query and the CLI's flags both spell it. */
+export interface ReportQuery {
+  campaignId?: number | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  groupBy?: string | undefined;
+  model?: string | undefined;
+  /** One window for clicks and chat starts, e.g. `30d`. */
+  window?: string | undefined;
+  exposureWindow?: string | undefined;
+  halfLife?: string | undefined;
+  conversion?: string | undefined;
+}
+
+function time(value: string | undefined, field: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new ChatmarkError('invalid_date', `${field} must be a date or time (ISO 8601)`, field);
+  return ms;
+}
+
+/**
+ * Resolves a report query into explicit parameters (defaults: the last 30 days, last touch,
+ * 30-day click and chat windows); the report echoes them so every number can be reproduced.
+ */
+export function reportParams(
+  query: ReportQuery,
+  now: number,
+  allowed: readonly GroupBy[] = GROUP_BYS,
+): ReportParams {
+  const groupBy = (query.groupBy ?? 'campaign') as GroupBy;
+  if (!allowed.includes(groupBy)) {
+    throw new ChatmarkError('invalid_group_by', `groupBy must be one of ${allowed.join(', ')}`, 'groupBy');
+  }
+  const model = (query.model ?? 'last_touch') as AttributionModel;
+  if (!ATTRIBUTION_MODELS.includes(model)) {
+    throw new ChatmarkError(
+      'invalid_model',
+      `model must be one of ${ATTRIBUTION_MODELS.join(', ')}`,
+      'model',
+    );
+  }
+  const to = time(query.to, 'to', now);
+  // A date-only `to` means "through that day".
+  const toInclusive = query.to !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(query.to) ? to + DAY : to;
+  const from = time(query.from, 'from', toInclusive - 30 * DAY);
+  const windows = resolveWindows(model, {
+    ...(query.window !== undefined && { click: query.window, chat_started: query.window }),
+    ...(query.exposureWindow !== undefined && { exposure: query.exposureWindow }),
+  });
+  return {
+    campaignId: query.campaignId,
+    from,
+    to: toInclusive,
+    groupBy,
+    model,
+    windows,
+    ...(query.halfLife !== undefined && { halfLifeMs: parseWindow(query.halfLife) }),
+    ...(query.conversion !== undefined && { conversion: query.conversion }),
+  };
+}
+
+/** The parameters as a report states them. */
+export function describeParams(params: ReportParams) {
+  return {
+    campaignId: params.campaignId ?? null,
+    from: new Date(params.from).toISOString(),
+    to: new Date(params.to).toISOString(),
+    groupBy: params.groupBy,
+    model: params.model,
+    windows: {
+      click: `${params.windows.click / DAY}d`,
+      chat_started: `${params.windows.chat_started / DAY}d`,
+      exposure: `${params.windows.exposure / 3_600_000}h`,
+    },
+    halfLife: params.model === 'time_decay' ? `${(params.halfLifeMs ?? 7 * DAY) / DAY}d` : null,
+  };
+}
