@@ -1,22 +1,23 @@
-import { ChatmarkError } from '../domain/errors.js';
+import { ChatmarkError, isChatmarkError } from '../domain/errors.js';
 import { normalizeRefToken, type RefCodec } from '../domain/ref-token.js';
-import { getClick } from '../store/clicks.repository.js';
-import { type Identity, resolveContact } from '../store/contacts.repository.js';
+import type { Identity } from '../store/contacts.repository.js';
 import type { Db } from '../store/db.js';
 import type { StoreDb } from '../store/dialect.js';
 import {
   type DiscountCode,
   getDiscountCode,
   redeemDiscountCode,
+  unredeemDiscountCode,
 } from '../store/discount-codes.repository.js';
-import { type EventRecord, hasChatStarted, insertEvent } from '../store/events.repository.js';
-import { getLink } from '../store/links.repository.js';
+import { type EventRecord, eventsByKeys, insertEvent } from '../store/events.repository.js';
 import type { IdentityHasher } from './identity.js';
 
 /** The standard event types; any other lower-case name is a custom event. */
 export const EVENT_TYPES = ['chat_started', 'qualified', 'lead', 'booking', 'purchase', 'refund'] as const;
 
+/** An event with no click or code of its own belongs to the contact's last chat this recent. */
 const STITCH_WINDOW_MS = 30 * 86_400_000;
+const CHUNK = 500;
 
 export interface EventInput {
   type: string;
@@ -48,34 +49,181 @@ export interface RecordedEvent {
   created: boolean;
 }
 
-/** Where an event's click, link and campaign come from: the click token first, then the discount code. */
-async function attributionOf(
-  db: Db,
-  codec: RefCodec,
-  input: EventInput,
-): Promise<{ clickId: number | null; linkId: number | null; campaignId: number | null }> {
-  const given = input.clickId ?? input.ref;
-  if (given === undefined) return { clickId: null, linkId: null, campaignId: null };
-  const field = input.clickId !== undefined ? 'clickId' : 'ref';
-  const token = normalizeRefToken(given);
-  const number = token === undefined ? undefined : codec.decode(token);
-  const click = number === undefined ? undefined : await getClick(db, number);
-  if (!click) {
-    throw new ChatmarkError('unknown_click', `"${given}" is not the id of a click Chatmark recorded`, field);
-  }
-  const link = await getLink(db, click.linkId);
-  return { clickId: click.id, linkId: click.linkId, campaignId: link?.campaignId ?? null };
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
 }
 
-async function discountCodeOf(db: Db, input: EventInput): Promise<DiscountCode | null> {
-  if (input.discountCode === undefined) return null;
-  const code = await getDiscountCode(db, input.discountCode);
-  if (!code)
+interface ChatRow {
+  contactId: number;
+  campaignId: number | null;
+  linkId: number | null;
+  clickId: number | null;
+  at: number;
+  reentry: boolean;
+}
+
+/**
+ * What a batch needs from the store, read in a few bulk queries up front and kept up to date as
+ * the batch records: events already there by key, clicks and their links, the contacts that
+ * identities and clicks lead to, and those contacts' chats (for re-entries and stitching).
+ */
+class BatchContext {
+  readonly existing = new Map<string, EventRecord>();
+  readonly clicks = new Map<number, { linkId: number; campaignId: number | null }>();
+  readonly links = new Map<number, number | null>();
+  readonly contactOfClick = new Map<number, number>();
+  readonly contactOfIdentity = new Map<string, number>();
+  readonly chats = new Map<number, ChatRow[]>();
+  private readonly loadedContacts = new Set<number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly codec: RefCodec,
+  ) {}
+
+  static identityKey(identity: Identity): string {
+    return `${identity.kind}\u0000${identity.value}`;
+  }
+
+  clickNumber(given: string | undefined): number | undefined {
+    if (given === undefined) return undefined;
+    const token = normalizeRefToken(given);
+    return token === undefined ? undefined : this.codec.decode(token);
+  }
+
+  async load(inputs: readonly (EventInput & { identityList: Identity[] })[]): Promise<void> {
+    const db = this.db;
+    for (const keys of chunks(inputs.map((i) => i.idempotencyKey))) {
+      for (const event of await eventsByKeys(db, keys)) this.existing.set(event.idempotencyKey, event);
+    }
+    const numbers = [...new Set(inputs.flatMap((i) => this.clickNumber(i.clickId ?? i.ref) ?? []))];
+    for (const ids of chunks(numbers)) {
+      const rows = await db
+        .selectFrom('clicks')
+        .leftJoin('links', 'links.id', 'clicks.link_id')
+        .select(['clicks.id', 'clicks.link_id', 'links.campaign_id'])
+        .where('clicks.id', 'in', ids)
+        .execute();
+      for (const r of rows) {
+        this.clicks.set(Number(r.id), { linkId: r.link_id, campaignId: r.campaign_id ?? null });
+        this.links.set(r.link_id, r.campaign_id ?? null);
+      }
+      const chats = await db
+        .selectFrom('events')
+        .select(['click_id', 'contact_id'])
+        .where('click_id', 'in', ids)
+        .where('contact_id', 'is not', null)
+        .orderBy('id', 'desc')
+        .execute();
+      for (const c of chats)
+        if (c.contact_id !== null) this.contactOfClick.set(Number(c.click_id), c.contact_id);
+    }
+    const byKind = new Map<string, Set<string>>();
+    for (const input of inputs) {
+      for (const identity of input.identityList) {
+        const values = byKind.get(identity.kind) ?? new Set();
+        values.add(identity.value);
+        byKind.set(identity.kind, values);
+      }
+    }
+    for (const [kind, values] of byKind) {
+      for (const chunk of chunks([...values])) {
+        const rows = await db
+          .selectFrom('identities')
+          .select(['value', 'contact_id'])
+          .where('kind', '=', kind)
+          .where('value', 'in', chunk)
+          .execute();
+        for (const r of rows)
+          this.contactOfIdentity.set(BatchContext.identityKey({ kind, value: r.value }), r.contact_id);
+      }
+    }
+    await this.loadChats([...this.contactOfIdentity.values(), ...this.contactOfClick.values()]);
+  }
+
+  /** The chats of these contacts (once per contact). */
+  async loadChats(contactIds: readonly number[]): Promise<void> {
+    const fresh = [...new Set(contactIds)].filter((id) => !this.loadedContacts.has(id));
+    for (const id of fresh) this.loadedContacts.add(id);
+    for (const chunk of chunks(fresh)) {
+      const rows = await this.db
+        .selectFrom('events')
+        .select(['contact_id', 'campaign_id', 'link_id', 'click_id', 'occurred_at', 'reentry'])
+        .where('type', '=', 'chat_started')
+        .where('contact_id', 'in', chunk)
+        .execute();
+      for (const r of rows) {
+        if (r.contact_id === null) continue;
+        this.addChat({
+          contactId: r.contact_id,
+          campaignId: r.campaign_id,
+          linkId: r.link_id,
+          clickId: r.click_id === null ? null : Number(r.click_id),
+          at: r.occurred_at,
+          reentry: r.reentry === 1,
+        });
+      }
+    }
+  }
+
+  addChat(chat: ChatRow): void {
+    const list = this.chats.get(chat.contactId) ?? [];
+    list.push(chat);
+    this.chats.set(chat.contactId, list);
+  }
+
+  async campaignOfLink(linkId: number): Promise<number | null> {
+    if (!this.links.has(linkId)) {
+      const row = await this.db
+        .selectFrom('links')
+        .select('campaign_id')
+        .where('id', '=', linkId)
+        .executeTakeFirst();
+      this.links.set(linkId, row?.campaign_id ?? null);
+    }
+    return this.links.get(linkId) ?? null;
+  }
+
+  /** The contact of these identities, created when none is known; new identities are attached. */
+  async resolveContact(identities: readonly Identity[], now: number): Promise<number> {
+    let contactId: number | undefined;
+    for (const identity of identities) {
+      contactId = this.contactOfIdentity.get(BatchContext.identityKey(identity));
+      if (contactId !== undefined) break;
+    }
+    if (contactId === undefined) {
+      const row = await this.db
+        .insertInto('contacts')
+        .values({ created_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      contactId = row.id;
+      this.loadedContacts.add(contactId);
+    }
+    for (const identity of identities) {
+      const key = BatchContext.identityKey(identity);
+      if (this.contactOfIdentity.has(key)) continue;
+      await this.db
+        .insertInto('identities')
+        .values({ contact_id: contactId, kind: identity.kind, value: identity.value, created_at: now })
+        .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
+        .execute();
+      this.contactOfIdentity.set(key, contactId);
+    }
+    return contactId;
+  }
+}
+
+function checkDiscountCode(code: DiscountCode | undefined, input: EventInput): DiscountCode {
+  if (!code) {
     throw new ChatmarkError(
       'unknown_discount_code',
       `No discount code "${input.discountCode}"`,
       'discountCode',
     );
+  }
   if (code.validFrom !== null && input.occurredAt < code.validFrom) {
     throw new ChatmarkError(
       'discount_code_not_yet_valid',
@@ -93,81 +241,152 @@ async function discountCodeOf(db: Db, input: EventInput): Promise<DiscountCode |
   return code;
 }
 
-/** The contact of the chat that the click started, when one did (stitching by click). */
-async function contactOfClick(db: Db, clickId: number): Promise<number | null> {
-  const row = await db
-    .selectFrom('events')
-    .select('contact_id')
-    .where('click_id', '=', clickId)
-    .where('contact_id', 'is not', null)
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.contact_id ?? null;
+/**
+ * Records one event of a batch: resolves its click → link → campaign (click id or ref token, else
+ * the discount code), stitches the contact (identities; or the contact whose chat the click
+ * started), takes the campaign of the contact's last chat when the event has none of its own,
+ * marks repeated chat starts as re-entries, and redeems a discount code on a purchase. Everything
+ * that can refuse the event is checked before anything is written.
+ */
+async function recordOne(
+  db: Db,
+  batch: BatchContext,
+  input: EventInput & { identityList: Identity[] },
+  now: number,
+): Promise<RecordedEvent> {
+  const existing = batch.existing.get(input.idempotencyKey);
+  if (existing) return { event: existing, created: false };
+
+  let clickId: number | null = null;
+  let linkId: number | null = null;
+  let campaignId: number | null = null;
+  const given = input.clickId ?? input.ref;
+  if (given !== undefined) {
+    const number = batch.clickNumber(given);
+    const click = number === undefined ? undefined : batch.clicks.get(number);
+    if (number === undefined || !click) {
+      const field = input.clickId !== undefined ? 'clickId' : 'ref';
+      throw new ChatmarkError(
+        'unknown_click',
+        `"${given}" is not the id of a click Chatmark recorded`,
+        field,
+      );
+    }
+    clickId = number;
+    linkId = click.linkId;
+    campaignId = click.campaignId;
+  }
+  const code =
+    input.discountCode === undefined
+      ? null
+      : checkDiscountCode(await getDiscountCode(db, input.discountCode), input);
+  if (code) {
+    linkId ??= code.linkId;
+    campaignId ??= code.campaignId ?? (code.linkId === null ? null : await batch.campaignOfLink(code.linkId));
+  }
+  const redeem = code !== null && input.type === 'purchase';
+  if (redeem && !(await redeemDiscountCode(db, code.id))) {
+    throw new ChatmarkError(
+      'discount_code_used',
+      `The single-use code "${code.code}" was redeemed already`,
+      'discountCode',
+    );
+  }
+
+  let contactId: number | null = null;
+  if (input.identityList.length > 0) contactId = await batch.resolveContact(input.identityList, now);
+  else if (clickId !== null) contactId = batch.contactOfClick.get(clickId) ?? null;
+  if (contactId !== null) await batch.loadChats([contactId]);
+  const chats = contactId === null ? [] : (batch.chats.get(contactId) ?? []);
+
+  let stitched: ChatRow | undefined;
+  if (campaignId === null && linkId === null && input.type !== 'chat_started') {
+    for (const chat of chats) {
+      if (chat.at > input.occurredAt || chat.at < input.occurredAt - STITCH_WINDOW_MS) continue;
+      if (!stitched || chat.at > stitched.at) stitched = chat;
+    }
+  }
+  const reentry =
+    input.type === 'chat_started' &&
+    contactId !== null &&
+    chats.some((chat) => !chat.reentry && chat.campaignId === campaignId);
+
+  const recorded = await insertEvent(db, {
+    type: input.type,
+    occurredAt: input.occurredAt,
+    receivedAt: now,
+    idempotencyKey: input.idempotencyKey,
+    source: input.source,
+    contactId,
+    clickId: clickId ?? stitched?.clickId ?? null,
+    linkId: linkId ?? stitched?.linkId ?? null,
+    campaignId: campaignId ?? stitched?.campaignId ?? null,
+    discountCodeId: code?.id ?? null,
+    value: input.value ?? null,
+    reentry,
+    properties: input.properties ?? null,
+  });
+  // Another process recorded the same key meanwhile (PostgreSQL): that one redeemed the code.
+  if (!recorded.created && redeem) await unredeemDiscountCode(db, code.id);
+  batch.existing.set(input.idempotencyKey, recorded.event);
+  if (recorded.created && input.type === 'chat_started' && contactId !== null) {
+    batch.addChat({ contactId, campaignId, linkId, clickId, at: input.occurredAt, reentry });
+  }
+  if (recorded.created && clickId !== null && contactId !== null && !batch.contactOfClick.has(clickId)) {
+    batch.contactOfClick.set(clickId, contactId);
+  }
+  return recorded;
 }
 
 /**
- * Records one event, once per idempotency key: resolves its click → link → campaign (from the
- * click id or ref token, else the discount code), stitches the contact (identities, or the contact
- * whose chat the click started), marks repeated chat starts as re-entries, and redeems a discount
- * code on a purchase. All in one transaction: a refused redemption records nothing.
+ * Records a batch of events in one transaction, each once per idempotency key. Every item gets
+ * its own result: the recorded event (new, or the original on a retry) or the ChatmarkError that
+ * refused it; refused items write nothing and the valid ones are kept.
  */
-export async function recordEvent(deps: EventDeps, input: EventInput, now: number): Promise<RecordedEvent> {
-  const identities = [
-    ...(input.identities ?? []),
-    ...(input.contact ? deps.identities.contact(input.contact) : []),
-  ];
-  return deps.store.db.transaction().execute(async (trx) => {
-    const attribution = await attributionOf(trx, deps.codec, input);
-    const code = await discountCodeOf(trx, input);
-    const linkId = attribution.linkId ?? code?.linkId ?? null;
-    let campaignId = attribution.campaignId ?? code?.campaignId ?? null;
-    if (campaignId === null && linkId !== null) campaignId = (await getLink(trx, linkId))?.campaignId ?? null;
-    let contactId: number | null = null;
-    if (identities.length > 0) contactId = await resolveContact(trx, identities, now);
-    else if (attribution.clickId !== null) contactId = await contactOfClick(trx, attribution.clickId);
-    // Stitching by contact: an event with no click or code of its own belongs to the chat the
-    // contact last started (within 30 days), e.g. a `qualified` sent with just the email address.
-    let chat: { click_id: number | null; link_id: number | null; campaign_id: number | null } | undefined;
-    if (campaignId === null && linkId === null && contactId !== null && input.type !== 'chat_started') {
-      chat = await trx
-        .selectFrom('events')
-        .select(['click_id', 'link_id', 'campaign_id'])
-        .where('contact_id', '=', contactId)
-        .where('type', '=', 'chat_started')
-        .where('occurred_at', '<=', input.occurredAt)
-        .where('occurred_at', '>=', input.occurredAt - STITCH_WINDOW_MS)
-        .orderBy('occurred_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+export async function recordEvents(
+  deps: EventDeps,
+  inputs: readonly EventInput[],
+  now: number,
+): Promise<(RecordedEvent | ChatmarkError)[]> {
+  const prepared: ((EventInput & { identityList: Identity[] }) | ChatmarkError)[] = inputs.map((input) => {
+    try {
+      return {
+        ...input,
+        identityList: [
+          ...(input.identities ?? []),
+          ...(input.contact ? deps.identities.contact(input.contact) : []),
+        ],
+      };
+    } catch (error) {
+      if (isChatmarkError(error)) return error;
+      throw error;
     }
-    const reentry =
-      input.type === 'chat_started' && contactId !== null
-        ? await hasChatStarted(trx, contactId, campaignId)
-        : false;
-
-    const recorded = await insertEvent(trx, {
-      type: input.type,
-      occurredAt: input.occurredAt,
-      receivedAt: now,
-      idempotencyKey: input.idempotencyKey,
-      source: input.source,
-      contactId,
-      clickId: attribution.clickId ?? chat?.click_id ?? null,
-      linkId: linkId ?? chat?.link_id ?? null,
-      campaignId: campaignId ?? chat?.campaign_id ?? null,
-      discountCodeId: code?.id ?? null,
-      value: input.value ?? null,
-      reentry,
-      properties: input.properties ?? null,
-    });
-    if (recorded.created && code && input.type === 'purchase' && !(await redeemDiscountCode(trx, code.id))) {
-      throw new ChatmarkError(
-        'discount_code_used',
-        `The single-use code "${code.code}" was redeemed already`,
-        'discountCode',
-      );
-    }
-    return recorded;
   });
+  return deps.store.db.transaction().execute(async (trx) => {
+    const batch = new BatchContext(trx, deps.codec);
+    const valid = prepared.filter((p): p is EventInput & { identityList: Identity[] } => !isChatmarkError(p));
+    await batch.load(valid);
+    const results: (RecordedEvent | ChatmarkError)[] = [];
+    for (const item of prepared) {
+      if (isChatmarkError(item)) {
+        results.push(item);
+        continue;
+      }
+      try {
+        results.push(await recordOne(trx, batch, item, now));
+      } catch (error) {
+        if (!isChatmarkError(error)) throw error;
+        results.push(error);
+      }
+    }
+    return results;
+  });
+}
+
+/** Records one event (a batch of one); throws the ChatmarkError that refuses it. */
+export async function recordEvent(deps: EventDeps, input: EventInput, now: number): Promise<RecordedEvent> {
+  const [result] = await recordEvents(deps, [input], now);
+  if (!result) throw new Error('recordEvents returned no result');
+  if (isChatmarkError(result)) throw result;
+  return result;
 }

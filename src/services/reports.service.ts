@@ -440,7 +440,8 @@ export async function funnelReport(db: Db, params: ReportParams) {
       if (inFilter(touch)) slot(groupKeyOf(result, touch)).conversions += credit;
     if (result.immediate && inFilter(result.immediate))
       slot(groupKeyOf(result, result.immediate)).immediate += 1;
-    const immediateKey = result.immediate && inFilter(result.immediate) ? groupKeyOf(result, result.immediate) : null;
+    const immediateKey =
+      result.immediate && inFilter(result.immediate) ? groupKeyOf(result, result.immediate) : null;
     for (const touch of result.assists) if (inFilter(touch)) assisted.add(groupKeyOf(result, touch));
     for (const key of assisted) {
       if (key === immediateKey) continue;

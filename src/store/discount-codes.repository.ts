@@ -78,3 +78,13 @@ export async function redeemDiscountCode(db: Db, id: number): Promise<DiscountCo
     .executeTakeFirst();
   return row && toRecord(row);
 }
+
+/** Gives back a redemption (its event turned out to be a duplicate recorded elsewhere). */
+export async function unredeemDiscountCode(db: Db, id: number): Promise<void> {
+  await db
+    .updateTable('discount_codes')
+    .set((eb) => ({ redemptions: eb('redemptions', '-', 1) }))
+    .where('id', '=', id)
+    .where('redemptions', '>', 0)
+    .execute();
+}

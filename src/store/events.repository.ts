@@ -76,6 +76,17 @@ export async function insertEvent(
   return { event: original, created: false };
 }
 
+/** The events recorded under these idempotency keys (those that exist). */
+export async function eventsByKeys(db: Db, keys: readonly string[]): Promise<EventRecord[]> {
+  if (keys.length === 0) return [];
+  const rows = await db
+    .selectFrom('events')
+    .selectAll()
+    .where('idempotency_key', 'in', [...keys])
+    .execute();
+  return rows.map(toRecord);
+}
+
 export async function getEventByKey(db: Db, idempotencyKey: string): Promise<EventRecord | undefined> {
   const row = await db
     .selectFrom('events')

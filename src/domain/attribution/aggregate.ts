@@ -79,7 +79,8 @@ export function aggregate(results: readonly Attribution[], options: AggregateOpt
     for (const key of new Set(result.eligible.map(options.by))) rowOf(key).claimed += 1;
     const immediateKey = result.immediate === null ? null : options.by(result.immediate);
     if (immediateKey !== null) rowOf(immediateKey).immediate += 1;
-    for (const key of new Set(result.assists.map(options.by))) if (key !== immediateKey) rowOf(key).assisted += 1;
+    for (const key of new Set(result.assists.map(options.by)))
+      if (key !== immediateKey) rowOf(key).assisted += 1;
 
     const creditByKey = new Map<string, number>();
     for (const { touch, credit } of result.credits) {

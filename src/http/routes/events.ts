@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChatmarkError, isChatmarkError } from '../../domain/errors.js';
-import { type EventDeps, type RecordedEvent, recordEvent } from '../../services/events.service.js';
+import { type EventDeps, type EventInput, recordEvent, recordEvents } from '../../services/events.service.js';
 import { insertDiscountCode, normalizeDiscountCode } from '../../store/discount-codes.repository.js';
 import { getCampaign } from '../../store/campaigns.repository.js';
 import { getLink, isUniqueViolation } from '../../store/links.repository.js';
@@ -74,16 +74,11 @@ function itemError(error: z.ZodError): ChatmarkError {
  */
 export function eventRoutes(deps: EventDeps) {
   return (app: ZodApp, ctx: AppContext): void => {
-    const record = (body: EventBody): Promise<RecordedEvent> =>
-      recordEvent(
-        deps,
-        {
-          ...body,
-          occurredAt: Date.parse(body.occurredAt),
-          source: 'api',
-        },
-        ctx.now(),
-      );
+    const toInput = (body: EventBody): EventInput => ({
+      ...body,
+      occurredAt: Date.parse(body.occurredAt),
+      source: 'api',
+    });
 
     app.post(
       '/api/events',
@@ -101,33 +96,39 @@ export function eventRoutes(deps: EventDeps) {
       },
       async (request, reply) => {
         if (!Array.isArray(request.body)) {
-          const { event, created } = await record(request.body as EventBody);
+          const { event, created } = await recordEvent(deps, toInput(request.body as EventBody), ctx.now());
           return reply
             .status(created ? 201 : 200)
             .send({ event: eventView(event, deps.codec), duplicate: !created });
         }
-        const results = [];
+        const items = request.body.map((item) => {
+          const parsed = eventSchema.safeParse(item);
+          return parsed.success ? toInput(parsed.data) : itemError(parsed.error);
+        });
+        const valid = items.filter((item): item is EventInput => !isChatmarkError(item));
+        const recorded = await recordEvents(deps, valid, ctx.now());
+        let next = 0;
         let created = 0;
         let duplicates = 0;
         let errors = 0;
-        for (const [index, item] of request.body.entries()) {
-          const parsed = eventSchema.safeParse(item);
-          try {
-            if (!parsed.success) throw itemError(parsed.error);
-            const recorded = await record(parsed.data);
-            if (recorded.created) created += 1;
-            else duplicates += 1;
-            results.push({
-              index,
-              status: recorded.created ? 'created' : 'duplicate',
-              event: eventView(recorded.event, deps.codec),
-            });
-          } catch (error) {
-            if (!isChatmarkError(error)) throw error;
+        const results = items.map((item, index) => {
+          const result = isChatmarkError(item) ? item : recorded[next++];
+          if (result === undefined || isChatmarkError(result)) {
             errors += 1;
-            results.push({ index, status: 'error', error: error.toJSON() });
+            return {
+              index,
+              status: 'error' as const,
+              error: (result ?? new ChatmarkError('internal', 'no result')).toJSON(),
+            };
           }
-        }
+          if (result.created) created += 1;
+          else duplicates += 1;
+          return {
+            index,
+            status: result.created ? ('created' as const) : ('duplicate' as const),
+            event: eventView(result.event, deps.codec),
+          };
+        });
         return { created, duplicates, errors, results };
       },
     );
