@@ -6,10 +6,13 @@ const KEY = 'cm_benchadmin_0123456789abcdefghijklmnop';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const BATCH = 1000;
 const CONCURRENCY = 4;
-const UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 export async function benchIngest() {
-  const child = fork(new URL('./chatmark-server.js', import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./chatmark-server.js', import.meta.url), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const { port, code } = await new Promise((resolve) => child.once('message', resolve));
   const base = `http://127.0.0.1:${port}`;
   const tokens = [];
@@ -27,20 +30,38 @@ export async function benchIngest() {
       case 1:
       case 2:
       case 3:
-        return { type: 'chat_started', occurredAt, idempotencyKey: `c${n}`, ref: token, contact: { externalId: `u${n % 5000}` } };
+        return {
+          type: 'chat_started',
+          occurredAt,
+          idempotencyKey: `c${n}`,
+          ref: token,
+          contact: { externalId: `u${n % 5000}` },
+        };
       case 4:
       case 5:
       case 6:
         return { type: 'qualified', occurredAt, idempotencyKey: `q${n}`, clickId: token };
       case 7:
       case 8:
-        return { type: 'purchase', occurredAt, idempotencyKey: `p${n}`, clickId: token, value: { amount: 8500, currency: 'USD' } };
+        return {
+          type: 'purchase',
+          occurredAt,
+          idempotencyKey: `p${n}`,
+          clickId: token,
+          value: { amount: 8500, currency: 'USD' },
+        };
       default:
-        return { type: 'newsletter_signup', occurredAt, idempotencyKey: `n${n}`, contact: { email: `person${n % 5000}@example.com` } };
+        return {
+          type: 'newsletter_signup',
+          occurredAt,
+          idempotencyKey: `n${n}`,
+          contact: { email: `person${n % 5000}@example.com` },
+        };
     }
   };
   const batches = [];
-  for (let n = 0; n < EVENTS; n += BATCH) batches.push(Array.from({ length: Math.min(BATCH, EVENTS - n) }, (_, i) => event(n + i)));
+  for (let n = 0; n < EVENTS; n += BATCH)
+    batches.push(Array.from({ length: Math.min(BATCH, EVENTS - n) }, (_, i) => event(n + i)));
   let next = 0;
   let recorded = 0;
   let errors = 0;
