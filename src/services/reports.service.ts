@@ -225,27 +225,73 @@ async function attributeConversions(
   dims: Awaited<ReturnType<typeof loadDims>>,
 ) {
   const types = [...new Set([conversionType, 'purchase', 'refund'])];
-  const conversions = await db
-    .selectFrom('events')
-    .leftJoin('discount_codes', 'discount_codes.id', 'events.discount_code_id')
-    .select([
-      'events.id',
-      'events.type',
-      'events.occurred_at',
-      'events.contact_id',
-      'events.click_id',
-      'events.amount',
-      'events.currency',
-      'discount_codes.campaign_id as code_campaign_id',
-      'discount_codes.link_id as code_link_id',
-    ])
-    .where('events.type', 'in', types)
-    .where('events.occurred_at', '>=', params.from)
-    .where('events.occurred_at', '<', params.to)
-    .execute();
-
   const maxWindow = Math.max(params.windows.click, params.windows.chat_started, params.windows.exposure);
   const since = params.from - maxWindow;
+  const conversionQuery = () =>
+    db
+      .selectFrom('events')
+      .leftJoin('discount_codes', 'discount_codes.id', 'events.discount_code_id')
+      .select([
+        'events.id',
+        'events.type',
+        'events.occurred_at',
+        'events.contact_id',
+        'events.click_id',
+        'events.amount',
+        'events.currency',
+        'events.discount_code_id',
+        'discount_codes.campaign_id as code_campaign_id',
+        'discount_codes.link_id as code_link_id',
+      ])
+      .where('events.type', 'in', types)
+      .where('events.occurred_at', '>=', params.from)
+      .where('events.occurred_at', '<', params.to);
+  type ConversionRow = Awaited<ReturnType<ReturnType<typeof conversionQuery>['execute']>>[number];
+  let conversions: ConversionRow[];
+  const campaignId = params.campaignId;
+  if (campaignId === undefined) {
+    conversions = await conversionQuery().execute();
+  } else {
+    // Only conversions the campaign can have touched: its own events, its codes, and those of
+    // contacts it reached in the window (chats, clicks, sends).
+    const reached = new Set<number>();
+    for (const r of await db
+      .selectFrom('events')
+      .select('contact_id')
+      .distinct()
+      .where('campaign_id', '=', campaignId)
+      .where('occurred_at', '>=', since)
+      .where('occurred_at', '<', params.to)
+      .where('contact_id', 'is not', null)
+      .execute()) {
+      if (r.contact_id !== null) reached.add(r.contact_id);
+    }
+    for (const r of await db
+      .selectFrom('exposures')
+      .select('contact_id')
+      .distinct()
+      .where('campaign_id', '=', campaignId)
+      .where('sent_at', '>=', since)
+      .where('sent_at', '<', params.to)
+      .execute()) {
+      reached.add(r.contact_id);
+    }
+    const byId = new Map<number, ConversionRow>();
+    const add = (rows: ConversionRow[]) => {
+      for (const row of rows) byId.set(row.id, row);
+    };
+    add(await conversionQuery().where('events.campaign_id', '=', campaignId).execute());
+    add(await conversionQuery().where('discount_codes.campaign_id', '=', campaignId).execute());
+    for (let i = 0, ids = [...reached]; i < ids.length; i += 500) {
+      add(
+        await conversionQuery()
+          .where('events.contact_id', 'in', ids.slice(i, i + 500))
+          .execute(),
+      );
+    }
+    conversions = [...byId.values()];
+  }
+
   const contacts = [...new Set(conversions.flatMap((c) => (c.contact_id === null ? [] : [c.contact_id])))];
   const touchesByContact = new Map<number, AttributedTouch[]>();
   const clickTouches = new Map<number, AttributedTouch | null>();
@@ -370,7 +416,6 @@ async function attributeConversions(
     });
     results.push(Object.assign(result, { type: c.type }));
   }
-  const campaignId = params.campaignId;
   const inCampaign = (touch: Touch) => campaignId === undefined || touch.campaignId === campaignId;
   return {
     /** Results of the given type, keeping only those that touch the filtered campaign (or are unattributed, without a filter). */
