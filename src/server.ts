@@ -17,7 +17,7 @@ import { DailySalt } from './redirect/daily-salt.js';
 import { outcomeOf, redirectFastPath } from './redirect/http.js';
 import { ClickJournal } from './redirect/journal.js';
 import { LinkCache } from './redirect/link-cache.js';
-import { createRedirector } from './redirect/redirector.js';
+import { createRedirector, type Redirector } from './redirect/redirector.js';
 import { ensureAdminKey } from './services/keys.service.js';
 import { RESERVED_CODES } from './services/links.service.js';
 import type { StoreDb } from './store/dialect.js';
@@ -34,12 +34,15 @@ import { spendRoutes } from './http/routes/spend.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { reportRoutes } from './http/routes/reports.js';
 import { dashboardRoutes } from './http/routes/dashboard.js';
+import { experimentRoutes } from './http/routes/experiments.js';
 
 export interface Server {
   readonly app: FastifyInstance;
   readonly store: StoreDb;
   readonly codec: RefCodec;
   readonly journal: ClickJournal;
+  /** The redirect itself (what `GET /:code` runs), for benchmarks that leave HTTP out. */
+  readonly redirect: Redirector;
   /** Set on the first start with no key: the generated admin key, to print once. */
   readonly generatedAdminKey: string | null;
   /** Stops taking requests, commits the journal, closes Redis and the store. */
@@ -131,6 +134,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
       spendRoutes(identities),
       webhookRoutes({ store, codec, identities }),
       reportRoutes,
+      experimentRoutes(),
       dashboardRoutes,
       // Last: `/:code` must not shadow anything registered above.
       redirectRoutes(redirect),
@@ -143,6 +147,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     store,
     codec,
     journal,
+    redirect,
     generatedAdminKey: admin.secret,
     close() {
       closing ??= (async () => {

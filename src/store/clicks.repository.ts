@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type Db, parseJson, toJson } from './db.js';
+import type { ClickTable } from './schema.js';
 
 export interface ClickRecord {
   /** The click number; the ref token and the exported click id are derived from it. */
@@ -208,21 +209,7 @@ export async function clickStats(db: Db, linkId: number, from: number, to: numbe
   return stats;
 }
 
-function toRecord(row: {
-  id: number;
-  link_id: number;
-  at: number;
-  visitor_hash: string;
-  device: string;
-  os: string | null;
-  browser: string | null;
-  referrer_host: string | null;
-  qr: number;
-  bot: number;
-  bot_reason: string | null;
-  country: string | null;
-  ad_ids: string | null;
-}): ClickRecord {
+function toRecord(row: Selectable<ClickTable>): ClickRecord {
   return {
     id: row.id,
     linkId: row.link_id,

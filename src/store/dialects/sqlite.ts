@@ -49,9 +49,49 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
   };
 }
 
+/** Rows per multi-row INSERT: fewer calls into SQLite per batch of clicks. */
+const ROWS_PER_STATEMENT = 32;
+
+/** The click columns in the order `clickRow` lists them (checked against it at start). */
+const CLICK_COLUMNS = [
+  'id',
+  'link_id',
+  'at',
+  'visitor_hash',
+  'device',
+  'os',
+  'browser',
+  'referrer_host',
+  'qr',
+  'bot',
+  'bot_reason',
+  'country',
+  'ad_ids',
+] as const;
+
+/** `clickRow(click)`'s values, pushed straight into the statement's arguments (no row object). */
+function pushClick(args: unknown[], c: ClickRecord): void {
+  args.push(
+    c.id,
+    c.linkId,
+    c.at,
+    c.visitorHash,
+    c.device,
+    c.os,
+    c.browser,
+    c.referrerHost,
+    c.qr ? 1 : 0,
+    c.bot ? 1 : 0,
+    c.botReason,
+    c.country,
+    c.adIds === null ? null : JSON.stringify(c.adIds),
+  );
+}
+
 /**
- * The journal's write as two prepared statements in one synchronous transaction. The SQL is
- * Kysely's (the same queries as `insertClicks`), compiled once for a single row.
+ * The journal's write as prepared statements in one synchronous transaction: clicks in
+ * multi-row INSERTs of 32 (the rest one by one), then one upsert per rollup key. The SQL is
+ * Kysely's, the same queries as `insertClicks`, compiled once.
  */
 function preparedClickWriter(raw: SqliteDatabase.Database, db: Kysely<Database>) {
   const sample: ClickRecord = {
@@ -67,12 +107,38 @@ function preparedClickWriter(raw: SqliteDatabase.Database, db: Kysely<Database>)
     bot: false,
     botReason: null,
     country: null,
-    adIds: null,
+    adIds: { gclid: 'x' },
   };
-  const insert = raw.prepare(insertClicksQuery(db, [clickRow(sample)]).compile().sql);
+  const row = clickRow(sample);
+  const check: unknown[] = [];
+  pushClick(check, sample);
+  if (
+    Object.keys(row).join() !== CLICK_COLUMNS.join() ||
+    JSON.stringify(Object.values(row)) !== JSON.stringify(check)
+  ) {
+    throw new Error('preparedClickWriter: the click columns differ from clickRow');
+  }
+  const rollup = rollupRows([sample])[0];
+  if (Object.keys(rollup ?? {}).join() !== 'link_id,hour,bot,device,qr,clicks') {
+    throw new Error('preparedClickWriter: the rollup columns differ from rollupRows');
+  }
+  const one = raw.prepare(insertClicksQuery(db, [row]).compile().sql);
+  const many = raw.prepare(insertClicksQuery(db, Array(ROWS_PER_STATEMENT).fill(row)).compile().sql);
   const upsert = raw.prepare(upsertRollupsQuery(db, rollupRows([sample])).compile().sql);
   return raw.transaction((batch: readonly ClickRecord[]) => {
-    for (const click of batch) insert.run(Object.values(clickRow(click)));
-    for (const row of rollupRows(batch)) upsert.run(Object.values(row));
+    let i = 0;
+    for (; i + ROWS_PER_STATEMENT <= batch.length; i += ROWS_PER_STATEMENT) {
+      const args: unknown[] = [];
+      for (let j = i; j < i + ROWS_PER_STATEMENT; j += 1) pushClick(args, batch[j] as ClickRecord);
+      many.run(args);
+    }
+    for (; i < batch.length; i += 1) {
+      const args: unknown[] = [];
+      pushClick(args, batch[i] as ClickRecord);
+      one.run(args);
+    }
+    for (const rollup of rollupRows(batch)) {
+      upsert.run(rollup.link_id, rollup.hour, rollup.bot, rollup.device, rollup.qr, rollup.clicks);
+    }
   });
 }
