@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { createRefCodec, type RefCodec } from './domain/ref-token.js';
 import { createApp } from './http/app.js';
-import { createMetrics, redirectCounter } from './http/metrics.js';
+import { createMetrics, linkCacheCounter, redirectCounter } from './http/metrics.js';
 import { memoryRateLimiter, redisRateLimiter } from './http/rate-limit.js';
 import { campaignRoutes } from './http/routes/campaigns.js';
 import { keyRoutes } from './http/routes/keys.js';
@@ -78,7 +78,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     db: store.db,
     redis,
     redisPrefix: config.redisPrefix,
-    onLookup: (layer) => metrics.linkCache.inc({ layer }),
+    onLookup: linkCacheCounter(metrics),
   });
   if (subscriber) {
     await subscriber.subscribe(links.channel);

@@ -39,15 +39,24 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** Counts one redirect by outcome, with the labelled child looked up once per outcome. */
-export function redirectCounter(metrics: Metrics): (outcome: string) => void {
+/**
+ * Counts by one label, with each labelled child looked up once (prom-client hashes the labels on
+ * every `inc({…})`; the hot path shouldn't).
+ */
+function labelledCounter<L extends string>(counter: Counter<L>, label: L): (value: string) => void {
   const children = new Map<string, { inc(): void }>();
-  return (outcome) => {
-    let child = children.get(outcome);
+  return (value) => {
+    let child = children.get(value);
     if (!child) {
-      child = metrics.redirects.labels({ outcome });
-      children.set(outcome, child);
+      child = counter.labels({ [label]: value } as Record<L, string>);
+      children.set(value, child);
     }
     child.inc();
   };
 }
+
+/** Counts one redirect by outcome. */
+export const redirectCounter = (metrics: Metrics) => labelledCounter(metrics.redirects, 'outcome');
+
+/** Counts one link lookup by the cache layer that answered it. */
+export const linkCacheCounter = (metrics: Metrics) => labelledCounter(metrics.linkCache, 'layer');
