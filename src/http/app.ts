@@ -174,13 +174,47 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
   return { app, ctx };
 }
 
+interface ZodIssueLike {
+  path: (string | number)[];
+  message: string;
+  errors?: ZodIssueLike[][];
+}
+
+/**
+ * The issue to report. A body that may be one item or a list is a union, and zod then reports
+ * "invalid input" at the top; the branch whose first issue lies deepest names the real field.
+ */
+function mostSpecificIssue(validation: {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}): ZodIssueLike {
+  const path = (validation.instancePath ?? '').split('/').filter(Boolean);
+  const issue: ZodIssueLike = { path, message: validation.message ?? 'invalid' };
+  const branches = validation.params?.errors;
+  if (!Array.isArray(branches)) return issue;
+  let best = issue;
+  for (const branch of branches as ZodIssueLike[][]) {
+    const candidate = branch[0];
+    if (candidate && candidate.path.length >= best.path.length) {
+      best = {
+        ...mostSpecificIssue({
+          instancePath: `/${[...path, ...candidate.path].join('/')}`,
+          message: candidate.message,
+          params: candidate as unknown as Record<string, unknown>,
+        }),
+      };
+    }
+  }
+  return best;
+}
+
 function toErrorBody(error: FastifyError): ErrorBody {
   if (isChatmarkError(error)) return { error: error.toJSON() };
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issue = error.validation[0];
-    const path = issue?.instancePath?.replace(/^\//, '').replaceAll('/', '.') || undefined;
-    const field =
-      path ?? (typeof issue?.params?.missingProperty === 'string' ? issue.params.missingProperty : undefined);
+    const first = error.validation[0];
+    const issue = first ? mostSpecificIssue(first) : undefined;
+    const field = issue?.path.length ? issue.path.join('.') : undefined;
     const where = error.validationContext === 'body' ? '' : `${error.validationContext} `;
     const message = `${where}${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`;
     return { error: new ChatmarkError('invalid_request', message, field).toJSON() };

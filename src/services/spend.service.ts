@@ -60,7 +60,13 @@ export interface CostInput {
 
 /** Sets a campaign's spend for a day (the same day and currency again replaces it). */
 export async function recordCost(db: Db, input: CostInput, now: number): Promise<void> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
+  const parsed = Date.parse(`${input.date}T00:00:00Z`);
+  // Date.parse rolls 2026-02-30 over to March 2: a real day must print back as itself.
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(input.date) ||
+    Number.isNaN(parsed) ||
+    new Date(parsed).toISOString().slice(0, 10) !== input.date
+  ) {
     throw new ChatmarkError('invalid_date', `"${input.date}" is not a date (YYYY-MM-DD)`, 'date');
   }
   if (!(await getCampaign(db, input.campaignId))) {

@@ -239,6 +239,45 @@ describeEachBackend('chat-start webhooks and events', (backend) => {
     });
   });
 
+  describe('costs and exposures', () => {
+    it('sets spend per day (the same day again replaces it) and refuses impossible dates', async () => {
+      const cost = { campaignId, date: '2026-11-20', spend: { amount: 10_000, currency: 'USD' } };
+      expect((await t.call('POST', '/api/costs', cost)).statusCode).toBe(201);
+      expect(
+        (await t.call('POST', '/api/costs', [{ ...cost, spend: { amount: 12_500, currency: 'USD' } }]))
+          .statusCode,
+      ).toBe(201);
+      const rows = await t.server.store.db
+        .selectFrom('costs')
+        .selectAll()
+        .where('day', '=', '2026-11-20')
+        .execute();
+      expect(rows.map((r) => Number(r.amount))).toEqual([12_500]);
+      for (const [body, code, field] of [
+        [{ ...cost, date: '2026-02-30' }, 'invalid_date', 'date'],
+        [{ ...cost, campaignId: 99_999 }, 'unknown_campaign', 'campaignId'],
+        [{ ...cost, spend: { amount: 1.5, currency: 'USD' } }, 'invalid_request', 'spend.amount'],
+      ] as const) {
+        const response = await t.call('POST', '/api/costs', body);
+        expect(response.statusCode).toBe(422);
+        expect(response.json().error).toMatchObject({ code, field });
+      }
+    });
+
+    it('records each send once, with the contact stored only as hashes', async () => {
+      const sends = [1, 2].map((n) => ({
+        contact: { phone: '+447911555000', email: `Send${n}@Example.com` },
+        campaignId,
+        channel: 'sms',
+        sentAt: `2026-11-2${n}T09:00:00Z`,
+      }));
+      expect((await t.call('POST', '/api/exposures', sends)).json()).toEqual({ received: 2, created: 2 });
+      expect((await t.call('POST', '/api/exposures', sends)).json()).toEqual({ received: 2, created: 0 });
+      const identities = await t.server.store.db.selectFrom('identities').selectAll().execute();
+      expect(JSON.stringify(identities)).not.toMatch(/447911555000|send1@example\.com/i);
+    });
+  });
+
   describe('conversions', () => {
     it('records an event once per idempotency key and answers a retry with the original', async () => {
       const body = {
