@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { processEnv } from '../config.js';
+import { registerCompareCommand } from './commands/compare.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerLinkCommand } from './commands/link.js';
 import { registerQrCommand } from './commands/qr.js';
@@ -31,6 +33,8 @@ export function createProgram(): Command {
   registerServeCommand(program);
   registerKeysCommand(program);
   registerReportCommand(program);
+  registerCompareCommand(program);
+  registerImportCommand(program);
   return program;
 }
 

@@ -22,6 +22,9 @@ export interface Database {
   discount_codes: DiscountCodeTable;
   exposures: ExposureTable;
   costs: CostTable;
+  experiments: ExperimentTable;
+  baselines: BaselineTable;
+  reviews: ReviewTable;
 }
 
 export interface ApiKeyTable {
@@ -212,5 +215,42 @@ export interface CostTable {
   currency: string;
   impressions: number | null;
   reach: number | null;
+  updated_at: number;
+}
+
+/**
+ * A baseline link group and a variant link group of one campaign compared on one decision metric
+ * (spec/metrics.md §3). Link ids and the planned split are JSON arrays; effects are fractions.
+ */
+export interface ExperimentTable {
+  id: Generated<number>;
+  campaign_id: number;
+  name: string;
+  /** conversion_rate | qualification_rate | click_to_message_rate | chat_start_rate */
+  decision_metric: string;
+  baseline_link_ids: string;
+  variant_link_ids: string;
+  /** JSON [baseline, variant] weights of the planned split; null when no split was planned. */
+  expected_weights: string | null;
+  min_conversions: number;
+  planned_sample_size: number | null;
+  minimum_effect: number;
+  rollback_threshold: number;
+  created_at: number;
+}
+
+/** A snapshot of a campaign's counts and rates, the "expected" of its post-launch reviews. */
+export interface BaselineTable {
+  id: Generated<number>;
+  campaign_id: number;
+  taken_at: number;
+  metrics: string;
+}
+
+/** The root-cause notes of a campaign's day 3, 7 or 14 review; one row per campaign and day. */
+export interface ReviewTable {
+  campaign_id: number;
+  day: number;
+  notes: string;
   updated_at: number;
 }

@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
 import * as m001 from './001-links-and-clicks.js';
 import * as m002 from './002-events-and-contacts.js';
+import * as m003 from './003-experiments.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see 001: migrations see the schema of their own time
 type Up = (db: Kysely<any>, dialect: DialectInfo) => Promise<void>;
@@ -10,6 +11,7 @@ type Up = (db: Kysely<any>, dialect: DialectInfo) => Promise<void>;
 const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['001-links-and-clicks', m001.up],
   ['002-events-and-contacts', m002.up],
+  ['003-experiments', m003.up],
 ];
 
 export function migrationProvider(dialect: DialectInfo): MigrationProvider {
