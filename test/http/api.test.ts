@@ -122,6 +122,19 @@ describeEachBackend('HTTP API: auth, errors, system routes', (backend) => {
       expect([200, 302]).toContain(docs.statusCode);
     });
 
+    it('serves the dashboard at / and its deep links under /app/ (npm test builds it first)', async () => {
+      const home = await t.call('GET', '/', undefined, { key: null });
+      expect(home.statusCode).toBe(200);
+      expect(home.headers['content-type']).toContain('text/html');
+      expect(home.body).toContain('<div id="root"></div>');
+      expect(home.body).toMatch(/<script type="module"[^>]+src="\/assets\/[^"]+\.js"/);
+      const deep = await t.call('GET', '/app/campaigns/1', undefined, { key: null });
+      expect(deep.statusCode).toBe(200);
+      expect(deep.body).toBe(home.body);
+      const asset = /src="(\/assets\/[^"]+\.js)"/.exec(home.body)?.[1];
+      expect((await t.call('GET', String(asset), undefined, { key: null })).statusCode).toBe(200);
+    });
+
     it('exposes Prometheus metrics', async () => {
       const response = await t.call('GET', '/metrics', undefined, { key: null });
       expect(response.statusCode).toBe(200);

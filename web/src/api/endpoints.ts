@@ -1,0 +1,94 @@
+import { ApiError, apiRequest } from './client.js';
+import type {
+  ApiKey,
+  Campaign,
+  CampaignChange,
+  FunnelReport,
+  Link,
+  LinkBody,
+  LinkPreview,
+  LinkStats,
+  Role,
+} from './types.js';
+
+/** One typed function per API endpoint the dashboard calls; hooks.ts wraps the reads. */
+
+export const getCampaigns = (signal?: AbortSignal) =>
+  apiRequest<{ campaigns: Campaign[] }>('GET', '/api/campaigns', { signal }).then((r) => r.campaigns);
+
+export const getCampaign = (id: number, signal?: AbortSignal) =>
+  apiRequest<Campaign>('GET', `/api/campaigns/${id}`, { signal });
+
+export const createCampaign = (body: { name: string; owner: string; slug?: string }) =>
+  apiRequest<Campaign>('POST', '/api/campaigns', { body });
+
+export const getCampaignChangelog = (id: number, signal?: AbortSignal) =>
+  apiRequest<{ changes: CampaignChange[] }>('GET', `/api/campaigns/${id}/changelog`, { signal }).then(
+    (r) => r.changes,
+  );
+
+export interface LinkQuery {
+  campaignId?: number | undefined;
+  archived?: boolean | undefined;
+}
+
+export function linksPath(query: LinkQuery = {}): string {
+  const params = new URLSearchParams();
+  if (query.campaignId !== undefined) params.set('campaignId', String(query.campaignId));
+  if (query.archived) params.set('archived', 'true');
+  const qs = params.toString();
+  return qs ? `/api/links?${qs}` : '/api/links';
+}
+
+export const getLinks = (query: LinkQuery = {}, signal?: AbortSignal) =>
+  apiRequest<{ links: Link[] }>('GET', linksPath(query), { signal }).then((r) => r.links);
+
+export const getLinkStats = (id: number, signal?: AbortSignal) =>
+  apiRequest<LinkStats>('GET', `/api/links/${id}/stats`, { signal });
+
+export const previewLink = (body: LinkBody, signal?: AbortSignal) =>
+  apiRequest<LinkPreview>('POST', '/api/links/preview', { body, signal });
+
+export const createLink = (body: LinkBody) => apiRequest<Link>('POST', '/api/links', { body });
+
+export const archiveLink = (id: number) => apiRequest<Link>('DELETE', `/api/links/${id}`);
+
+export const getKeys = (signal?: AbortSignal) =>
+  apiRequest<{ keys: ApiKey[] }>('GET', '/api/keys', { signal }).then((r) => r.keys);
+
+export const createKey = (body: { name: string; role: Role }) =>
+  apiRequest<{ key: ApiKey; secret: string }>('POST', '/api/keys', { body });
+
+export const revokeKey = (id: number) => apiRequest<ApiKey>('DELETE', `/api/keys/${id}`);
+
+export const getFunnel = (campaignId: number, groupBy: 'campaign' | 'day', signal?: AbortSignal) =>
+  apiRequest<FunnelReport>('GET', `/api/reports/funnel?campaignId=${campaignId}&groupBy=${groupBy}`, {
+    signal,
+  });
+
+/**
+ * Checks a key and finds its role without an endpoint that says it (a `GET /api/me` would):
+ * GET /api/campaigns proves the key works; GET /api/keys answers only admins; an empty
+ * POST /api/links is refused with 403 for a viewer before its body is read, and with a
+ * validation error (nothing written) for an editor.
+ *
+ * @example await detectRole('cm_…') // 'editor'
+ */
+export async function detectRole(key: string): Promise<Role> {
+  await apiRequest('GET', '/api/campaigns', { key });
+  try {
+    await apiRequest('GET', '/api/keys', { key });
+    return 'admin';
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 403) throw error;
+  }
+  try {
+    await apiRequest('POST', '/api/links', { key, body: {} });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return 'viewer';
+    if (error instanceof ApiError && error.status >= 400 && error.status < 500) return 'editor';
+    throw error;
+  }
+  // Not reached: an empty body is never a valid link.
+  return 'editor';
+}

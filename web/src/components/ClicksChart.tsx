@@ -1,0 +1,64 @@
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { LinkStats } from '../api/types.js';
+import { formatDate, formatNumber } from '../format.js';
+
+export interface ClicksByDay {
+  day: string;
+  humans: number;
+  bots: number;
+}
+
+/**
+ * Sums several links' clicks per UTC day, humans and bots apart, filling days without clicks
+ * with zeros so the chart's time axis has no gaps.
+ *
+ * @example clicksByDay([stats]) // [{ day: '2026-11-22', humans: 3, bots: 1 }, …]
+ */
+export function clicksByDay(stats: readonly LinkStats[]): ClicksByDay[] {
+  const days = new Map<string, ClicksByDay>();
+  for (const s of stats) {
+    for (const d of s.byDay) {
+      const entry = days.get(d.day) ?? { day: d.day, humans: 0, bots: 0 };
+      entry.humans += d.humanClicks;
+      entry.bots += d.clicks - d.humanClicks;
+      days.set(d.day, entry);
+    }
+  }
+  const sorted = [...days.keys()].sort();
+  const first = sorted[0];
+  const last = sorted.at(-1);
+  if (first === undefined || last === undefined) return [];
+  const out: ClicksByDay[] = [];
+  for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push(days.get(day) ?? { day, humans: 0, bots: 0 });
+  }
+  return out;
+}
+
+const shortDay = (day: string) =>
+  new Intl.DateTimeFormat(navigator.language, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+
+/** Clicks per day as stacked bars: people, and the bots and link-preview fetchers set apart. */
+export function ClicksChart({ data }: { data: readonly ClicksByDay[] }) {
+  return (
+    <div className="chart" role="img" aria-label="Clicks per day, humans and bots">
+      <ResponsiveContainer width="100%" height={260}>
+        <BarChart data={[...data]} maxBarSize={48} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="day" tickFormatter={shortDay} fontSize={12} minTickGap={16} />
+          <YAxis allowDecimals={false} fontSize={12} tickFormatter={(v: number) => formatNumber(v)} />
+          <Tooltip
+            labelFormatter={(label) => formatDate(String(label))}
+            formatter={(value) => formatNumber(Number(value))}
+          />
+          <Legend />
+          <Bar dataKey="humans" name="Human clicks" stackId="clicks" fill="#0f766e" />
+          <Bar dataKey="bots" name="Bots and previews" stackId="clicks" fill="#94a3b8" />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

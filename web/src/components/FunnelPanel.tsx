@@ -1,0 +1,215 @@
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  LabelList,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { useFunnel } from '../api/hooks.js';
+import type { FunnelReport, FunnelRow } from '../api/types.js';
+import { formatDate, formatMoney, formatNumber, formatPercent } from '../format.js';
+import { Empty, ErrorNote, Loading } from './States.js';
+
+const MODEL_TEXT: Readonly<Record<string, string>> = {
+  last_touch: 'last touch',
+  first_touch: 'first touch',
+  linear: 'linear',
+  time_decay: 'time decay',
+  position_based: 'position based',
+  billboard: 'billboard',
+};
+
+function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <div className="tile">
+      <div className="tile-label">{label}</div>
+      <div className="tile-value">{value}</div>
+      {hint && <div className="tile-hint">{hint}</div>}
+    </div>
+  );
+}
+
+/** How the numbers were made, so they can be reproduced (the report echoes its parameters). */
+function Parameters({ report }: { report: FunnelReport }) {
+  const p = report.parameters;
+  return (
+    <p className="hint">
+      {formatDate(p.from)} – {formatDate(p.to)} · {MODEL_TEXT[p.model] ?? p.model} attribution · conversion:{' '}
+      <code>{p.conversion}</code>
+      {report.unattributed > 0 &&
+        ` · ${formatNumber(report.unattributed)} unattributed conversions elsewhere`}
+    </p>
+  );
+}
+
+/** Counts (the same in every currency row of a group) and money (one set per currency). */
+function Tiles({ rows }: { rows: readonly FunnelRow[] }) {
+  const first = rows[0];
+  if (!first) return null;
+  const several = rows.length > 1;
+  return (
+    <>
+      <div className="tiles">
+        {first.reach !== null && <Tile label="Reach" value={formatNumber(first.reach)} />}
+        <Tile label="Link clicks" value={formatNumber(first.link_clicks)} hint="humans only" />
+        <Tile
+          label="Chats started"
+          value={formatNumber(first.chats_started)}
+          hint={`${formatPercent(first.click_to_message_rate)} of clicks`}
+        />
+        <Tile
+          label="Qualified"
+          value={formatNumber(first.qualified)}
+          hint={`${formatPercent(first.qualification_rate)} of chats`}
+        />
+        <Tile
+          label="Conversions"
+          value={formatNumber(first.conversions)}
+          hint={`${formatPercent(first.conversion_rate)} of chats`}
+        />
+      </div>
+      {rows
+        .filter((r) => r.currency !== null)
+        .map((r) => (
+          <div className="tiles" key={r.currency}>
+            <Tile
+              label={several ? `Spend (${r.currency})` : 'Spend'}
+              value={formatMoney(r.spend, r.currency)}
+            />
+            <Tile
+              label={several ? `Revenue (${r.currency})` : 'Revenue'}
+              value={formatMoney(r.revenue, r.currency)}
+            />
+            <Tile label="CPA" value={formatMoney(r.cpa, r.currency)} hint="spend per conversion" />
+            <Tile label="ROI" value={formatPercent(r.roi)} hint="(revenue − spend) / spend" />
+            <Tile label="CPM" value={formatMoney(r.cpm, r.currency)} hint="per 1,000 impressions" />
+          </div>
+        ))}
+    </>
+  );
+}
+
+function FunnelChart({ row }: { row: FunnelRow }) {
+  const data = [
+    { stage: 'Clicks', value: row.link_clicks },
+    { stage: 'Chats', value: row.chats_started },
+    { stage: 'Qualified', value: row.qualified },
+    { stage: 'Converted', value: row.conversions },
+  ];
+  return (
+    <div className="chart" role="img" aria-label="Funnel: clicks, chats, qualified, converted">
+      <ResponsiveContainer width="100%" height={200}>
+        <BarChart data={data} layout="vertical" margin={{ top: 0, right: 48, bottom: 0, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis
+            type="number"
+            allowDecimals={false}
+            fontSize={12}
+            tickFormatter={(v: number) => formatNumber(v)}
+          />
+          <YAxis type="category" dataKey="stage" width={80} fontSize={12} />
+          <Tooltip formatter={(value) => formatNumber(Number(value))} />
+          <Bar dataKey="value" name="Count" fill="#0f766e">
+            <LabelList
+              dataKey="value"
+              position="right"
+              fontSize={12}
+              formatter={(v) => formatNumber(Number(v))}
+            />
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+function DayTable({ rows }: { rows: readonly FunnelRow[] }) {
+  return (
+    <table className="table responsive compact">
+      <thead>
+        <tr>
+          <th>Day</th>
+          <th className="num">Clicks</th>
+          <th className="num">Chats</th>
+          <th className="num">Qualified</th>
+          <th className="num">Conversions</th>
+          <th className="num">Revenue</th>
+          <th className="num">Spend</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={`${r.key}|${r.currency ?? ''}`}>
+            <td data-label="Day">{formatDate(r.key)}</td>
+            <td data-label="Clicks" className="num">
+              {formatNumber(r.link_clicks)}
+            </td>
+            <td data-label="Chats" className="num">
+              {formatNumber(r.chats_started)}
+            </td>
+            <td data-label="Qualified" className="num">
+              {formatNumber(r.qualified)}
+            </td>
+            <td data-label="Conversions" className="num">
+              {formatNumber(r.conversions)}
+            </td>
+            <td data-label="Revenue" className="num">
+              {formatMoney(r.currency === null ? null : r.revenue, r.currency)}
+            </td>
+            <td data-label="Spend" className="num">
+              {formatMoney(r.spend, r.currency)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * The campaign's funnel (GET /api/reports/funnel): KPI tiles and a funnel chart for the whole
+ * campaign, and the same counts per day. Says so in words while the server has no such report.
+ */
+export function FunnelPanel({ campaignId }: { campaignId: number }) {
+  const total = useFunnel(campaignId, 'campaign');
+  const byDay = useFunnel(campaignId, 'day');
+
+  if (total.error) return <ErrorNote error={total.error} onRetry={total.reload} />;
+  if (total.data === undefined) return <Loading what="Loading the funnel" />;
+  if (total.data === null) {
+    return (
+      <Empty>
+        <p>
+          Chats, qualified leads, conversions, revenue, CPA and ROI are coming with the funnel report: this
+          server does not have it yet.
+        </p>
+      </Empty>
+    );
+  }
+  const first = total.data.rows[0];
+  return (
+    <>
+      <Parameters report={total.data} />
+      {!first ? (
+        <Empty>
+          <p>No clicks, chats or conversions in this period.</p>
+        </Empty>
+      ) : (
+        <>
+          <Tiles rows={total.data.rows} />
+          <FunnelChart row={first} />
+        </>
+      )}
+      {byDay.error && <ErrorNote error={byDay.error} onRetry={byDay.reload} />}
+      {byDay.data && byDay.data.rows.length > 0 && (
+        <details className="day-rows">
+          <summary>Per day</summary>
+          <DayTable rows={byDay.data.rows} />
+        </details>
+      )}
+    </>
+  );
+}
