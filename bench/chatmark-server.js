@@ -1,13 +1,15 @@
 // Chatmark's real server (the composition root `serve` uses) on a fresh database, with one link.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../dist/config.js';
 import { buildServer } from '../dist/server.js';
 
+const ownDir = process.env.BENCH_DATA_DIR === undefined;
+const dataDir = process.env.BENCH_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'chatmark-bench-'));
 const key = 'cm_benchadmin_0123456789abcdefghijklmnop'; // the same admin key as bench/scale.js
 const env = {
-  DATA_DIR: process.env.BENCH_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'chatmark-bench-')),
+  DATA_DIR: dataDir,
   CHATMARK_API_KEY: key,
   RATE_LIMIT_PER_MINUTE: '0',
   LOG_LEVEL: 'warn',
@@ -49,6 +51,7 @@ process.on('message', async (m) => {
   }
   if (m === 'stop') {
     await server.close();
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   }
 });

@@ -1,7 +1,7 @@
 // Memory and report latency with a large store: 10 million clicks (BENCH_CLICKS) over 1,000
 // links in 30 days, then the server's RSS and the p95 of GET /api/links/:id/stats.
 import { fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../dist/config.js';
@@ -181,6 +181,8 @@ export async function benchScale() {
   });
   const rss = rssBytes / 2 ** 20;
   child.send('stop');
+  await new Promise((resolve) => child.once('exit', resolve));
+  if (process.env.BENCH_DATA_DIR === undefined) rmSync(dir, { recursive: true, force: true });
   const p95 = percentile(times, 95);
   return {
     name: 'scale',

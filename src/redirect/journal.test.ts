@@ -39,6 +39,16 @@ describe('ClickJournal (group commit)', () => {
     expect(batches).toEqual([[1, 2, 3]]);
   });
 
+  it('with commitAt, commits as soon as that many clicks wait, and the rest at the end of the turn', async () => {
+    const batches: number[][] = [];
+    const journal = new ClickJournal({
+      write: async (batch) => void batches.push(batch.map((c) => c.id)),
+      commitAt: 2,
+    });
+    await Promise.all([1, 2, 3].map((id) => journal.append(click(id))));
+    expect(batches).toEqual([[1, 2], [3]]);
+  });
+
   it('queues clicks that arrive during a commit for the next one', async () => {
     const batches: number[][] = [];
     let release: () => void = () => {};

@@ -11,6 +11,12 @@ export interface JournalOptions {
   retryDelayMs?: number;
   /** Most clicks held in memory while the store is failing; older ones are dropped past this. */
   maxPending?: number;
+  /**
+   * Commit as soon as this many clicks wait, without waiting for the end of the event-loop turn:
+   * part of a burst is answered while the rest is still being read, so the clients' next
+   * requests overlap with this process's work. Default: only at the end of the turn.
+   */
+  commitAt?: number;
 }
 
 interface Waiting {
@@ -42,7 +48,9 @@ export class ClickJournal {
     if (this.closed) return Promise.reject(new Error('The click journal is closed'));
     return new Promise((resolve) => {
       this.pending.push({ click, resolve });
-      this.schedule();
+      if (this.pending.length >= (this.options.commitAt ?? Number.POSITIVE_INFINITY) && !this.running) {
+        void this.run();
+      } else this.schedule();
     });
   }
 
@@ -74,6 +82,8 @@ export class ClickJournal {
   }
 
   private run(): Promise<void> {
+    // An end-of-turn flush after an early commit took everything: nothing to write.
+    if (this.pending.length === 0 && this.retry.length === 0) return Promise.resolve();
     const waiting = this.pending;
     this.pending = [];
     const batch =

@@ -29,11 +29,28 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
   if (checkpointer) raw.pragma('wal_autocheckpoint = 0');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   let write: ((batch: readonly ClickRecord[]) => void) | null = null;
+
+  // WAL checkpoints between commits, off the event loop (see sqlite-checkpointer.ts): due every
+  // second while clicks flow, and every ten seconds anyway for the API's own writes.
+  let checkpointing: Promise<void> | null = null;
+  let lastCheckpoint = Date.now();
+  const checkpoint = () => {
+    if (!checkpointer) return Promise.resolve();
+    checkpointing ??= checkpointer.restart().finally(() => {
+      checkpointing = null;
+      lastCheckpoint = Date.now();
+    });
+    return checkpointing;
+  };
+  const timer = checkpointer ? setInterval(() => void checkpoint(), 10_000) : null;
+  timer?.unref();
+
   return {
     db,
     raw,
     dialect: SQLITE,
     async writeClicks(batch) {
+      if (checkpointing || (checkpointer && Date.now() - lastCheckpoint > 1000)) await checkpoint();
       // Prepared once, after the migrations made the tables. When an (async) Kysely transaction
       // is open on the connection, wait for Kysely's connection lock so the batch never lands
       // inside it; otherwise commit right away (the usual case, and the cheap one).
@@ -43,6 +60,8 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
       else run(batch);
     },
     close: async () => {
+      if (timer) clearInterval(timer);
+      await checkpointing;
       await db.destroy();
       await checkpointer?.stop();
     },
