@@ -65,8 +65,8 @@ export type Config = Readonly<{
   >;
   redisUrl: string | undefined;
   redisPrefix: string;
-  /** The public origin of short links, without a trailing slash. */
-  baseUrl: string;
+  /** The public origin of short links, without a trailing slash; unset: the origin the API is called on. */
+  baseUrl: string | undefined;
   bootstrapApiKey: string | undefined;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   trustProxy: boolean;
@@ -99,7 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ChatmarkError('invalid_config', `${field}: ${issue?.message ?? 'invalid'}`, field);
   }
   const e = parsed.data;
-  const baseUrl = (e.CHATMARK_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const baseUrl = e.CHATMARK_BASE_URL?.replace(/\/+$/, '');
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,

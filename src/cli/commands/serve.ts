@@ -33,7 +33,7 @@ export function registerServeCommand(program: Command): void {
         const address = server.app.server.address();
         const port = typeof address === 'object' && address ? address.port : config.port;
         process.stdout.write(
-          `Chatmark is serving on http://localhost:${port} (store: ${server.store.dialect.name}; short links: ${config.baseUrl})\n`,
+          `Chatmark is serving on http://localhost:${port} (store: ${server.store.dialect.name}; short links: ${config.baseUrl ?? `http://localhost:${port}`})\n`,
         );
         const signal = await new Promise<string>((resolve) => {
           process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CHANNELS, SMS_PLATFORMS } from '../../domain/channels/types.js';
 import { ChatmarkError } from '../../domain/errors.js';
@@ -98,14 +99,17 @@ const range = z.object({ from: isoDate.optional(), to: isoDate.optional() });
 export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Promise<void>) {
   return (app: ZodApp, ctx: AppContext): void => {
     const tags = ['links'];
-    const shortUrl = (code: string) => `${ctx.config.baseUrl}/${code}`;
-    async function view(link: LinkRecord): Promise<z.infer<typeof linkView>> {
+    // The configured public origin, else the origin the API was called on (what a person using
+    // the dashboard or the API on this host expects to share).
+    const shortUrl = (code: string, request: FastifyRequest) =>
+      `${ctx.config.baseUrl ?? `${request.protocol}://${request.host}`}/${code}`;
+    async function view(link: LinkRecord, request: FastifyRequest): Promise<z.infer<typeof linkView>> {
       const campaign =
         link.campaignId === null ? null : ((await getCampaign(ctx.store.db, link.campaignId)) ?? null);
       const preview = previewLink(link, campaign);
       return {
         ...link,
-        shortUrl: shortUrl(link.code),
+        shortUrl: shortUrl(link.code, request),
         expiresAt: toIso(link.expiresAt),
         archivedAt: toIso(link.archivedAt),
         createdAt: new Date(link.createdAt).toISOString(),
@@ -150,7 +154,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
         };
         const { link } = await createLink(ctx.store.db, input, request.apiKey?.id ?? null, ctx.now());
         await onLinkChanged(link.code);
-        return reply.status(201).send(await view(link));
+        return reply.status(201).send(await view(link, request));
       },
     );
     app.get(
@@ -172,13 +176,13 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
           campaignId: q.campaignId,
           includeArchived: q.archived === 'true',
         });
-        return { links: await Promise.all(links.map(view)) };
+        return { links: await Promise.all(links.map((l) => view(l, request))) };
       },
     );
     app.get(
       '/api/links/:id',
       { schema: { tags, summary: 'One link', params: idParam, response: { 200: linkView } } },
-      async (request) => view(await requireLink(ctx.store.db, request.params.id)),
+      async (request) => view(await requireLink(ctx.store.db, request.params.id), request),
     );
     app.patch(
       '/api/links/:id',
@@ -195,7 +199,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
         const { id } = request.params;
         const link = await patchLink(ctx.store.db, id, toInput(request.body), ctx.now());
         await onLinkChanged(link.code);
-        return view(link);
+        return view(link, request);
       },
     );
     app.delete(
@@ -211,7 +215,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
       async (request) => {
         const link = await archiveLink(ctx.store.db, request.params.id, ctx.now());
         await onLinkChanged(link.code);
-        return view(link);
+        return view(link, request);
       },
     );
     app.get(
