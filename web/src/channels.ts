@@ -1,3 +1,4 @@
+import { DEFAULT_MEDIUM_VOCABULARY } from '../../src/domain/utm.js';
 import type { Carrier, Channel } from './api/types.js';
 
 /**
@@ -175,21 +176,5 @@ export const CARRIER_TEXT: Readonly<Record<Carrier, string>> = {
   cm_click: 'In the cm_click URL parameter of the landing page.',
 };
 
-/** The mediums the UTM naming convention allows (src/domain/utm.ts DEFAULT_MEDIUM_VOCABULARY). */
-export const UTM_MEDIUMS = [
-  'sms',
-  'whatsapp',
-  'telegram',
-  'viber',
-  'messenger',
-  'instagram',
-  'line',
-  'signal',
-  'email',
-  'social',
-  'cpc',
-  'display',
-  'affiliate',
-  'qr',
-  'referral',
-] as const;
+/** The mediums the UTM naming convention allows: the server's own list, not a copy. */
+export const UTM_MEDIUMS = DEFAULT_MEDIUM_VOCABULARY;
