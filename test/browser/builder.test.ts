@@ -78,7 +78,12 @@ describe('dashboard in Chromium: the link builder', () => {
 
     await page.getByRole('button', { name: 'Save as tracked link' }).click();
     await page.getByRole('heading', { name: 'Tracked link saved' }).waitFor({ timeout: 10_000 });
-    const shortUrl = String(await page.locator('a', { hasText: `${serve.baseUrl}/` }).first().textContent());
+    const shortUrl = String(
+      await page
+        .locator('a', { hasText: `${serve.baseUrl}/` })
+        .first()
+        .textContent(),
+    );
     expect(shortUrl).toMatch(/\/[2-9a-zA-HJ-NP-Z]{7}$/);
     await page.screenshot({ path: join(ARTIFACTS, 'builder-saved.png') });
 
