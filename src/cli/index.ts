@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { processEnv } from '../config.js';
 import { registerCompareCommand } from './commands/compare.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerLinkCommand } from './commands/link.js';
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   registerReportCommand(program);
   registerCompareCommand(program);
   registerImportCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 
