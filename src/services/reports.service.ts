@@ -29,7 +29,18 @@ export interface ReportParams {
 const DAY = 86_400_000;
 const NONE = '(none)';
 const UNATTRIBUTED = '(unattributed)';
-const day = (ms: number) => new Date(ms - (ms % DAY)).toISOString().slice(0, 10);
+const dayNames = new Map<number, string>();
+/** The UTC day of a time, `YYYY-MM-DD` (memoised: reports ask for it once per row). */
+const day = (ms: number): string => {
+  const start = ms - (ms % DAY);
+  let name = dayNames.get(start);
+  if (name === undefined) {
+    name = new Date(start).toISOString().slice(0, 10);
+    if (dayNames.size > 100_000) dayNames.clear();
+    dayNames.set(start, name);
+  }
+  return name;
+};
 
 /** What a link or campaign contributes to a group key. */
 interface Dims {

@@ -12,6 +12,8 @@ export interface DialectInfo {
   readonly serial: 'integer' | 'serial';
   /** Column type for 64-bit integers (epoch milliseconds, click numbers). */
   readonly bigint: 'integer' | 'bigint';
+  /** Tables can be stored in their primary key's order (SQLite `WITHOUT ROWID`). */
+  readonly clusteredTables: boolean;
   /** Adds the auto-increment clause an engine needs beside `serial`. */
   readonly autoIncrement: (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
 }
@@ -20,6 +22,7 @@ export const SQLITE: DialectInfo = {
   name: 'sqlite',
   serial: 'integer',
   bigint: 'integer',
+  clusteredTables: true,
   autoIncrement: (column) => column.autoIncrement(),
 };
 
@@ -27,6 +30,7 @@ export const POSTGRES: DialectInfo = {
   name: 'postgres',
   serial: 'serial',
   bigint: 'bigint',
+  clusteredTables: false,
   autoIncrement: (column) => column,
 };
 

@@ -3,6 +3,7 @@ import type { DialectInfo } from '../dialect.js';
 import * as m001 from './001-links-and-clicks.js';
 import * as m002 from './002-events-and-contacts.js';
 import * as m003 from './003-experiments.js';
+import * as m004 from './004-clustered-rollups.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see 001: migrations see the schema of their own time
 type Up = (db: Kysely<any>, dialect: DialectInfo) => Promise<void>;
@@ -12,6 +13,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['001-links-and-clicks', m001.up],
   ['002-events-and-contacts', m002.up],
   ['003-experiments', m003.up],
+  ['004-clustered-rollups', m004.up],
 ];
 
 export function migrationProvider(dialect: DialectInfo): MigrationProvider {
