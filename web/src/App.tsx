@@ -10,8 +10,11 @@ import { SettingsPage } from './pages/Settings.js';
 import { SignInPage } from './pages/SignIn.js';
 import { match, navigate, useLocation } from './router.js';
 
-// The campaign page carries the charts (recharts): loaded when first opened.
+// The campaign and attribution pages carry the charts (recharts): loaded when first opened.
 const CampaignPage = lazy(() => import('./pages/Campaign.js').then((m) => ({ default: m.CampaignPage })));
+const AttributionPage = lazy(() =>
+  import('./pages/Attribution.js').then((m) => ({ default: m.AttributionPage })),
+);
 
 const HOME = '/app/builder';
 
@@ -24,6 +27,7 @@ function Page({ path }: { path: string }) {
     const id = Number(campaign.id);
     return <CampaignPage key={id} id={id} />;
   }
+  if (match('/app/attribution', path)) return <AttributionPage />;
   if (match('/app/settings', path)) return <SettingsPage />;
   return (
     <div className="page">

@@ -1,6 +1,8 @@
 import { ApiError, apiRequest } from './client.js';
 import type {
   ApiKey,
+  AttributionModel,
+  AttributionReport,
   Campaign,
   CampaignChange,
   FunnelReport,
@@ -65,6 +67,30 @@ export const getFunnel = (campaignId: number, groupBy: 'campaign' | 'day', signa
   apiRequest<FunnelReport>('GET', `/api/reports/funnel?campaignId=${campaignId}&groupBy=${groupBy}`, {
     signal,
   });
+
+export interface AttributionQuery {
+  groupBy: 'campaign' | 'channel';
+  model: AttributionModel;
+  /** ISO dates; `to` is inclusive. */
+  from: string;
+  to: string;
+  /** The click and chat-start window, e.g. `30d`. */
+  window: string;
+}
+
+export function attributionPath(query: AttributionQuery): string {
+  const params = new URLSearchParams({
+    groupBy: query.groupBy,
+    model: query.model,
+    from: query.from,
+    to: query.to,
+    window: query.window,
+  });
+  return `/api/reports/attribution?${params.toString()}`;
+}
+
+export const getAttribution = (query: AttributionQuery, signal?: AbortSignal) =>
+  apiRequest<AttributionReport>('GET', attributionPath(query), { signal });
 
 /**
  * Checks a key and finds its role without an endpoint that says it (a `GET /api/me` would):

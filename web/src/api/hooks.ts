@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError } from './client.js';
 import {
+  type AttributionQuery,
+  getAttribution,
   getCampaign,
   getCampaignChangelog,
   getCampaigns,
@@ -11,7 +13,14 @@ import {
   type LinkQuery,
   previewLink,
 } from './endpoints.js';
-import type { FunnelReport, LinkBody, LinkPreview, LinkStats } from './types.js';
+import type {
+  AttributionModel,
+  AttributionReport,
+  FunnelReport,
+  LinkBody,
+  LinkPreview,
+  LinkStats,
+} from './types.js';
 
 export interface FetchState<T> {
   data: T | undefined;
@@ -104,6 +113,16 @@ export const useFunnel = (campaignId: number, groupBy: 'campaign' | 'day') =>
       if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') return null;
       throw error;
     }),
+  );
+
+/**
+ * The attribution report once per model for the same period, grouping and window, in the order
+ * of `models`, so the page can set the models side by side.
+ */
+export const useAttribution = (query: Omit<AttributionQuery, 'model'>, models: readonly AttributionModel[]) =>
+  useFetch<AttributionReport[]>(
+    `attribution:${query.groupBy}:${query.from}:${query.to}:${query.window}:${models.join(',')}`,
+    (signal) => Promise.all(models.map((model) => getAttribution({ ...query, model }, signal))),
   );
 
 /**

@@ -162,3 +162,41 @@ export interface FunnelReport {
   rows: FunnelRow[];
   unattributed: number;
 }
+
+export const ATTRIBUTION_MODELS = [
+  'last_touch',
+  'first_touch',
+  'linear',
+  'time_decay',
+  'position_based',
+] as const;
+export type AttributionModel = (typeof ATTRIBUTION_MODELS)[number];
+
+/** One row of GET /api/reports/attribution: one campaign (slug) or channel. */
+export interface AttributionRow {
+  key: string;
+  /** The share of conversions this key gets under the model (fractional). */
+  credited: number;
+  /** Conversions in which the key has any touch: the same under every model. */
+  claimed: number;
+  immediate: number;
+  assisted: number;
+  /** Credited value per currency, minor units. */
+  value: Record<string, number>;
+}
+
+export interface AttributionReport {
+  parameters: {
+    model: string;
+    windows: Record<string, string>;
+    from: string;
+    to: string;
+    groupBy: string;
+    conversion: string;
+  };
+  conversion: string;
+  conversions: number;
+  value: Record<string, number>;
+  rows: AttributionRow[];
+  unattributed: { count: number; value: Record<string, number> };
+}

@@ -6,6 +6,7 @@ const NAV = [
   { to: '/app/builder', label: 'Link builder' },
   { to: '/app/links', label: 'Links' },
   { to: '/app/campaigns', label: 'Campaigns' },
+  { to: '/app/attribution', label: 'Attribution' },
   { to: '/app/settings', label: 'Settings' },
 ] as const;
 
