@@ -186,13 +186,17 @@ class BatchContext {
     return this.links.get(linkId) ?? null;
   }
 
-  /** The contact of these identities, created when none is known; new identities are attached. */
-  async resolveContact(identities: readonly Identity[], now: number): Promise<number> {
+  /**
+   * The contact of these identities; when none is known yet, the `fallback` contact (the one whose
+   * chat the event's click started), else a new one. New identities are attached to it.
+   */
+  async resolveContact(identities: readonly Identity[], now: number, fallback?: number): Promise<number> {
     let contactId: number | undefined;
     for (const identity of identities) {
       contactId = this.contactOfIdentity.get(BatchContext.identityKey(identity));
       if (contactId !== undefined) break;
     }
+    contactId ??= fallback;
     if (contactId === undefined) {
       const row = await this.db
         .insertInto('contacts')
@@ -294,8 +298,12 @@ async function recordOne(
   }
 
   let contactId: number | null = null;
-  if (input.identityList.length > 0) contactId = await batch.resolveContact(input.identityList, now);
-  else if (clickId !== null) contactId = batch.contactOfClick.get(clickId) ?? null;
+  // Identities the event brings (a CRM id, an email) join the contact whose chat its click
+  // started, when they aren't someone's already: that is how a chat and a customer record meet.
+  const contactOfClick = clickId === null ? undefined : batch.contactOfClick.get(clickId);
+  if (input.identityList.length > 0) {
+    contactId = await batch.resolveContact(input.identityList, now, contactOfClick);
+  } else contactId = contactOfClick ?? null;
   if (contactId !== null) await batch.loadChats([contactId]);
   const chats = contactId === null ? [] : (batch.chats.get(contactId) ?? []);
 

@@ -307,6 +307,26 @@ describeEachBackend('chat-start webhooks and events', (backend) => {
       expect(chat?.contact_id).not.toBeNull();
     });
 
+    it('joins a CRM id sent with the click id to the contact of that chat, so later events find it', async () => {
+      const chat = (await events()).find((e) => e.idempotency_key.endsWith(':1001'));
+      const lead = await t.call('POST', '/api/events', {
+        type: 'lead',
+        occurredAt: '2026-11-23T12:20:00Z',
+        idempotencyKey: 'crm-lead-42',
+        clickId: tokens.tg,
+        contact: { externalId: 'crm-42' },
+      });
+      expect(lead.json().event.contactId).toBe(chat?.contact_id);
+      const later = await t.call('POST', '/api/events', {
+        type: 'booking',
+        // Within 30 days of that chat (the Telegram update above is dated 2025-11-23).
+        occurredAt: new Date(Number(chat?.occurred_at) + 3 * 3_600_000).toISOString(),
+        idempotencyKey: 'crm-booking-42',
+        contact: { externalId: 'crm-42' },
+      });
+      expect(later.json().event).toMatchObject({ contactId: chat?.contact_id, campaignId });
+    });
+
     it('keeps the valid items of a batch and answers each item', async () => {
       const response = await t.call('POST', '/api/events', [
         {
