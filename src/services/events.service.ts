@@ -297,13 +297,13 @@ async function recordOne(
     );
   }
 
-  let contactId: number | null = null;
   // Identities the event brings (a CRM id, an email) join the contact whose chat its click
   // started, when they aren't someone's already: that is how a chat and a customer record meet.
   const contactOfClick = clickId === null ? undefined : batch.contactOfClick.get(clickId);
-  if (input.identityList.length > 0) {
-    contactId = await batch.resolveContact(input.identityList, now, contactOfClick);
-  } else contactId = contactOfClick ?? null;
+  const contactId: number | null =
+    input.identityList.length > 0
+      ? await batch.resolveContact(input.identityList, now, contactOfClick)
+      : (contactOfClick ?? null);
   if (contactId !== null) await batch.loadChats([contactId]);
   const chats = contactId === null ? [] : (batch.chats.get(contactId) ?? []);
 
