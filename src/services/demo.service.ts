@@ -120,9 +120,9 @@ export type DemoAction =
       ip: string;
     }
   | { kind: 'chat'; at: number; click: number; contact: string }
-  | { kind: 'qualified'; at: number; click: number }
-  | { kind: 'purchase'; at: number; click: number; amount: number }
-  | { kind: 'refund'; at: number; click: number; amount: number }
+  | { kind: 'qualified'; at: number; click: number; person: string }
+  | { kind: 'purchase'; at: number; click: number; amount: number; person: string }
+  | { kind: 'refund'; at: number; click: number; amount: number; person: string }
   | {
       kind: 'cost';
       at: number;
@@ -212,6 +212,20 @@ export function planDemo(options: DemoPlanOptions): DemoPlan {
   const smsList = Array.from({ length: 300 }, phone);
   let smsChats = 0;
   let clicks = 0;
+  // The team's CRM ids of qualified people. About a third of the people who qualify in one
+  // campaign came back from an earlier one, so journeys cross campaigns and the attribution
+  // models disagree (as they do with real data).
+  const people: { id: string; at: number; campaign: number }[] = [];
+  const personFor = (campaign: number, time: number): string => {
+    if (random() < 0.35) {
+      const earlier = people.filter((p) => p.campaign !== campaign && p.at < time - 2 * HOUR).slice(-40);
+      const returning = earlier[Math.floor(random() * earlier.length)];
+      if (returning) return returning.id;
+    }
+    const id = `crm-${people.length + 1}`;
+    people.push({ id, at: time, campaign });
+    return id;
+  };
   let refunded = false;
   const at = (time: number) => Math.min(time, now);
 
@@ -263,14 +277,15 @@ export function planDemo(options: DemoPlanOptions): DemoPlan {
         actions.push({ kind: 'chat', at: chatAt, click, contact });
         if (random() >= 0.4) continue;
         const qualifiedAt = at(chatAt + between(10, 360) * MINUTE);
-        actions.push({ kind: 'qualified', at: qualifiedAt, click });
+        const person = personFor(c, qualifiedAt);
+        actions.push({ kind: 'qualified', at: qualifiedAt, click, person });
         if (random() >= 0.5) continue;
         const purchaseAt = at(qualifiedAt + between(60, 72 * 60) * MINUTE);
         const value = between(30, 150) * 100;
-        actions.push({ kind: 'purchase', at: purchaseAt, click, amount: value });
+        actions.push({ kind: 'purchase', at: purchaseAt, click, amount: value, person });
         if (!refunded && day >= 3) {
           refunded = true;
-          actions.push({ kind: 'refund', at: at(purchaseAt + 2 * DAY), click, amount: value });
+          actions.push({ kind: 'refund', at: at(purchaseAt + 2 * DAY), click, amount: value, person });
         }
       }
     });
@@ -423,6 +438,7 @@ export async function runDemo(target: DemoTarget, plan: DemoPlan): Promise<DemoC
           occurredAt: iso,
           idempotencyKey: `demo-${action.kind}-${action.click}`,
           clickId: click?.token,
+          contact: { externalId: action.person },
           ...(action.kind === 'qualified' ? {} : { value: { amount: action.amount, currency: 'USD' } }),
         });
         if (answer.duplicate === false) {
