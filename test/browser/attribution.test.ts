@@ -114,5 +114,18 @@ describe('dashboard in Chromium: attribution', () => {
     await page.getByLabel('Group by').selectOption('channel');
     await expect.poll(() => page.getByTestId('claimed-whatsapp').count(), { timeout: 15_000 }).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'attribution-channel.png'), fullPage: true });
+
+    // The demo campaign's funnel: the KPI tiles carry the report's numbers, and the chart is drawn.
+    await page.goto(`${serve.baseUrl}/app/campaigns/1`);
+    const tile = (label: string) =>
+      page.locator('.tile', { has: page.locator('.tile-label', { hasText: label }) });
+    await expect.poll(() => tile('Chats started').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    for (const label of ['Link clicks', 'Chats started', 'Conversions']) {
+      expect(numberIn(await tile(label).first().locator('.tile-value').textContent())).toBeGreaterThan(0);
+    }
+    await expect
+      .poll(() => page.getByRole('img', { name: /Funnel/ }).count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'campaign-funnel.png'), fullPage: true });
   }, 120_000);
 });
