@@ -10,9 +10,8 @@ import {
   listCampaignChanges,
   updateCampaign,
 } from '../store/campaigns.repository.js';
-import type { Db } from '../store/db.js';
+import { type Db, isUniqueViolation } from '../store/db.js';
 import type { StoreDb } from '../store/dialect.js';
-import { isUniqueViolation } from '../store/links.repository.js';
 
 export type CampaignInput = Partial<CampaignFields> & { name: string; owner: string };
 

@@ -11,8 +11,7 @@ import {
   revokeApiKey,
   touchApiKey,
 } from '../store/api-keys.repository.js';
-import type { Db } from '../store/db.js';
-import { isUniqueViolation } from '../store/links.repository.js';
+import { type Db, isUniqueViolation } from '../store/db.js';
 
 export { ROLES, type Role };
 

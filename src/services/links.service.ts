@@ -4,11 +4,10 @@ import type { ChannelLink } from '../domain/channels/types.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { buildTemplate } from '../redirect/destination.js';
 import { type CampaignRecord, getCampaign } from '../store/campaigns.repository.js';
-import type { Db } from '../store/db.js';
+import { type Db, isUniqueViolation } from '../store/db.js';
 import {
   getLink,
   insertLink,
-  isUniqueViolation,
   type LinkFields,
   type LinkPatch,
   type LinkRecord,

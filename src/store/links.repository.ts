@@ -111,10 +111,3 @@ export async function updateLink(
     .executeTakeFirst();
   return row && toRecord(row);
 }
-
-/** True for the unique-constraint error of either engine (SQLite's code or PostgreSQL's 23505). */
-export function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const code = (error as { code?: unknown }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}

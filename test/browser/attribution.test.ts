@@ -1,19 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ARTIFACTS, chromiumMissing, openBrowser, signIn } from '../support/browser.js';
 import { startServeProcess, type ServeProcess } from '../support/process.js';
 import { jsonOf, runCli } from '../support/run-cli.js';
-import { CI } from '../support/services.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 const MODELS = ['last_touch', 'first_touch', 'linear'] as const;
-const missing = existsSync(CHROMIUM)
-  ? null
-  : `Chromium not installed at ${CHROMIUM} (apt-get install chromium)`;
-if (missing && CI) throw new Error(`CI=true requires the browser tests: ${missing}`);
 
 /** A credited or claimed cell as a number ("1,234.50" in en-US). */
 const numberIn = (text: string | null) => Number(String(text).replace(/,/g, ''));
@@ -28,29 +22,17 @@ describe('dashboard in Chromium: attribution', () => {
   let page: Page;
   let adminKey: string;
   beforeEach((ctx) => {
-    if (missing) ctx.skip(missing);
+    if (chromiumMissing) ctx.skip(chromiumMissing);
   });
   beforeAll(async () => {
-    if (missing) return;
-    mkdirSync(ARTIFACTS, { recursive: true });
+    if (chromiumMissing) return;
     const dataDir = mkdtempSync(join(tmpdir(), 'chatmark-attribution-'));
     // The demo plays through an in-process server on the SQLite file: before `serve` opens it.
     const demo = await runCli(['demo', '--campaigns', '2', '--json'], { env: { DATA_DIR: dataDir } });
     expect(demo.code, demo.stderr).toBe(0);
     adminKey = jsonOf<{ adminKey: string }>(demo).adminKey;
     serve = await startServeProcess({ DATA_DIR: dataDir });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    ({ browser, page } = await openBrowser());
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
@@ -59,10 +41,7 @@ describe('dashboard in Chromium: attribution', () => {
   });
 
   it('shows credited per model and the same claimed count, credited never above the conversions', async () => {
-    await page.goto(`${serve.baseUrl}/`);
-    await page.getByLabel('API key').fill(adminKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/app\/builder/);
+    await signIn(page, serve.baseUrl, adminKey);
     await page.getByRole('link', { name: 'Attribution' }).click();
     await page.waitForURL(/\/app\/attribution/);
     await page.getByLabel('Group by').selectOption('campaign');

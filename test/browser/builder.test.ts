@@ -1,18 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ARTIFACTS, chromiumMissing, openBrowser, signIn } from '../support/browser.js';
 import { startServeProcess, type ServeProcess } from '../support/process.js';
-import { CI } from '../support/services.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const KEY = 'cm_browser_0123456789abcdefghijklmnop';
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'screenshots');
-const missing = existsSync(CHROMIUM)
-  ? null
-  : `Chromium not installed at ${CHROMIUM} (apt-get install chromium)`;
-if (missing && CI) throw new Error(`CI=true requires the browser tests: ${missing}`);
 
 /**
  * The dashboard in a real browser (Debian's Chromium driven by playwright-core) against a real
@@ -24,27 +18,15 @@ describe('dashboard in Chromium: the link builder', () => {
   let browser: Browser;
   let page: Page;
   beforeEach((ctx) => {
-    if (missing) ctx.skip(missing);
+    if (chromiumMissing) ctx.skip(chromiumMissing);
   });
   beforeAll(async () => {
-    if (missing) return;
-    mkdirSync(ARTIFACTS, { recursive: true });
+    if (chromiumMissing) return;
     serve = await startServeProcess({
       DATA_DIR: mkdtempSync(join(tmpdir(), 'chatmark-browser-')),
       CHATMARK_API_KEY: KEY,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    ({ browser, page } = await openBrowser());
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -53,10 +35,7 @@ describe('dashboard in Chromium: the link builder', () => {
   });
 
   it('signs in, shows the API error on a wrong number, previews and saves a right one, and counts its click', async () => {
-    await page.goto(`${serve.baseUrl}/`);
-    await page.getByLabel('API key').fill(KEY);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/app\/builder/);
+    await signIn(page, serve.baseUrl, KEY);
     await page.screenshot({ path: join(ARTIFACTS, 'signed-in.png') });
 
     await page.getByLabel('Phone number').fill('123');

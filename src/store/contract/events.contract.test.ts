@@ -7,7 +7,7 @@ import type { StoreDb } from '../dialect.js';
 import { getDiscountCode, insertDiscountCode, redeemDiscountCode } from '../discount-codes.repository.js';
 import { hasChatStarted, insertEvent, listEvents, type NewEvent } from '../events.repository.js';
 import { insertExposures, listExposures } from '../exposures.repository.js';
-import { isUniqueViolation } from '../links.repository.js';
+import { isUniqueViolation } from '../db.js';
 
 const T0 = Date.UTC(2026, 10, 2, 9, 0);
 

@@ -23,7 +23,8 @@ import {
   listClicks,
 } from '../clicks.repository.js';
 import type { StoreDb } from '../dialect.js';
-import { getLinkByCode, insertLink, isUniqueViolation, listLinks, updateLink } from '../links.repository.js';
+import { getLinkByCode, insertLink, listLinks, updateLink } from '../links.repository.js';
+import { isUniqueViolation } from '../db.js';
 import { getDailySalt, getOrCreateSetting, reserveSequenceBlock } from '../settings.repository.js';
 import { countVisits, insertVisit } from '../visits.repository.js';
 
