@@ -10,6 +10,7 @@ import {
   unredeemDiscountCode,
 } from '../store/discount-codes.repository.js';
 import { type EventRecord, eventsByKeys, insertEvent } from '../store/events.repository.js';
+import { refreshEventTouches } from '../store/touches.repository.js';
 import type { IdentityHasher } from './identity.js';
 
 /** The standard event types; any other lower-case name is a custom event. */
@@ -387,6 +388,12 @@ export async function recordEvents(
         results.push(error);
       }
     }
+    // New events change what their contacts' conversions can be credited to (and are conversions).
+    const created = results.flatMap((r) => (isChatmarkError(r) || !r.created ? [] : [r.event]));
+    await refreshEventTouches(trx, {
+      contactIds: created.flatMap((e) => (e.contactId === null ? [] : [e.contactId])),
+      eventIds: created.flatMap((e) => (e.contactId === null ? [e.id] : [])),
+    });
     return results;
   });
 }

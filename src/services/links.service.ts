@@ -5,6 +5,7 @@ import { ChatmarkError } from '../domain/errors.js';
 import { buildTemplate } from '../redirect/destination.js';
 import { type CampaignRecord, getCampaign } from '../store/campaigns.repository.js';
 import { type Db, isUniqueViolation } from '../store/db.js';
+import { refreshTouchesOfLink } from '../store/touches.repository.js';
 import {
   getLink,
   insertLink,
@@ -209,6 +210,7 @@ export async function patchLink(db: Db, id: number, patch: LinkPatch, now: numbe
   previewLink({ ...next, code: current.code }, campaign);
   const updated = await updateLink(db, id, patch, now);
   if (!updated) throw new ChatmarkError('link_not_found', `No link ${id}`, 'id');
+  if (updated.campaignId !== current.campaignId) await refreshTouchesOfLink(db, id);
   return updated;
 }
 

@@ -6,6 +6,7 @@ import {
 } from '../domain/attribution/index.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { GROUP_BYS, type GroupBy, type ReportParams } from './reports.service.js';
+import { TOUCH_HORIZON_MS } from '../store/touches.repository.js';
 
 const DAY = 86_400_000;
 
@@ -60,6 +61,15 @@ export function reportParams(
     ...(query.window !== undefined && { click: query.window, chat_started: query.window }),
     ...(query.exposureWindow !== undefined && { exposure: query.exposureWindow }),
   });
+  for (const [type, ms] of Object.entries(windows)) {
+    if (ms > TOUCH_HORIZON_MS) {
+      throw new ChatmarkError(
+        'window_too_long',
+        `The ${type} window is longer than the ${TOUCH_HORIZON_MS / DAY} days of touches Chatmark keeps per conversion`,
+        type === 'exposure' ? 'exposureWindow' : 'window',
+      );
+    }
+  }
   return {
     campaignId: query.campaignId,
     from,

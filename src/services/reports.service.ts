@@ -9,7 +9,10 @@ import {
 } from '../domain/attribution/index.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { computeKpis, type FunnelCounts, type Kpis } from '../domain/funnel.js';
+import { type Selectable, sql } from 'kysely';
+import { humanClicksByLink } from '../store/clicks.repository.js';
 import type { Db } from '../store/db.js';
+import type { EventTouchTable } from '../store/schema.js';
 
 export const GROUP_BYS = ['campaign', 'channel', 'source', 'variant', 'day'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -144,28 +147,18 @@ export async function buildReport(db: Db, params: ReportParams) {
   const inCampaign = (d: { campaignId?: number | null }) =>
     campaignFilter === undefined || d.campaignId === campaignFilter;
 
-  // Human link clicks, from the hourly rollups.
-  let clicks = db
-    .selectFrom('click_rollups')
-    .select(['link_id', 'hour'])
-    .select((eb) => eb.fn.sum<number>('clicks').as('n'))
-    .where('bot', '=', 0)
-    .where('hour', '>=', params.from - (params.from % 3_600_000))
-    .where('hour', '<', params.to)
-    .groupBy(['link_id', 'hour']);
-  if (campaignFilter !== undefined) {
-    clicks = clicks.where(
-      'link_id',
-      'in',
-      [...dims.byLink]
-        .filter(([, l]) => l.campaignId === campaignFilter)
-        .map(([id]) => id)
-        .concat(-1),
-    );
-  }
-  for (const row of await clicks.execute()) {
-    groupOf(keyOf(dims.of(row.link_id, null), row.hour)).link_clicks += Number(row.n);
-  }
+  // Human link clicks, from the rollups, summed per link (and day) by the database.
+  const byDay = params.groupBy === 'day';
+  const clicks = await humanClicksByLink(db, {
+    from: params.from,
+    to: params.to,
+    byDay,
+    linkIds:
+      campaignFilter === undefined
+        ? undefined
+        : [...dims.byLink].filter(([, l]) => l.campaignId === campaignFilter).map(([id]) => id),
+  });
+  for (const row of clicks) groupOf(keyOf(dims.of(row.linkId, null), row.day)).link_clicks += row.clicks;
 
   // Landing visits: by their click's link, else by utm_campaign = the campaign's slug.
   const slugs = new Map([...dims.byCampaign].map(([id, c]) => [c.slug, id]));
@@ -187,18 +180,24 @@ export async function buildReport(db: Db, params: ReportParams) {
     ).landing_visits += 1;
   }
 
-  // First chats and qualified leads, by the link or campaign each event was matched to.
+  // First chats and qualified leads, by the link or campaign each event was matched to (counted
+  // by the database from a covering index).
+  const dayOf = sql<number>`occurred_at - (occurred_at % ${sql.lit(DAY)})`;
   let direct = db
     .selectFrom('events')
-    .select(['type', 'link_id', 'campaign_id', 'occurred_at', 'reentry'])
+    .select(['type', 'link_id', 'campaign_id', 'reentry'])
+    .select(byDay ? dayOf.as('day') : sql<number>`0`.as('day'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('type', 'in', ['chat_started', 'qualified'])
     .where('occurred_at', '>=', params.from)
-    .where('occurred_at', '<', params.to);
+    .where('occurred_at', '<', params.to)
+    .groupBy(['type', 'link_id', 'campaign_id', 'reentry'])
+    .$if(byDay, (q) => q.groupBy(dayOf));
   if (campaignFilter !== undefined) direct = direct.where('campaign_id', '=', campaignFilter);
   for (const e of await direct.execute()) {
-    const counts = groupOf(keyOf(dims.of(e.link_id, e.campaign_id), e.occurred_at));
-    if (e.type === 'qualified') counts.qualified += 1;
-    else if (e.reentry === 0) counts.chats_started += 1;
+    const counts = groupOf(keyOf(dims.of(e.link_id, e.campaign_id), Number(e.day)));
+    if (e.type === 'qualified') counts.qualified += Number(e.n);
+    else if (Number(e.reentry) === 0) counts.chats_started += Number(e.n);
   }
 
   // Spend, impressions and reach: per campaign and day, so only those groupings carry them.
@@ -224,10 +223,62 @@ export async function buildReport(db: Db, params: ReportParams) {
 
 type AttributedTouch = Touch & { dims: Dims };
 
+/** A stored touch (store/touches.repository.ts) as the attribution models see it. */
+function toTouch(
+  row: Selectable<EventTouchTable>,
+  dims: Awaited<ReturnType<typeof loadDims>>,
+): AttributedTouch {
+  const at = Number(row.touch_at);
+  switch (row.touch_kind) {
+    case 'click': {
+      // A click belongs to its link's campaign, as the click counts do.
+      const d = dims.of(row.link_id, null);
+      const campaignId = row.link_id === null ? null : (dims.byLink.get(row.link_id)?.campaignId ?? null);
+      return {
+        id: `c${row.touch_id}`,
+        type: 'click',
+        at,
+        campaignId,
+        channel: d.channel,
+        linkId: row.link_id,
+        dims: d,
+      };
+    }
+    case 'exposure': {
+      const d = dims.of(row.link_id, row.campaign_id);
+      const channel = row.channel ?? d.channel;
+      return {
+        id: `e${row.touch_id}`,
+        type: 'exposure',
+        at,
+        campaignId: row.campaign_id,
+        channel,
+        linkId: row.link_id,
+        dims: row.channel && d.channel === UNATTRIBUTED ? { ...d, channel: row.channel } : d,
+      };
+    }
+    default: {
+      // A chat start, or a discount code: a click on its campaign at the purchase.
+      const d = dims.of(row.link_id, row.campaign_id);
+      const chat = row.touch_kind === 'chat_started';
+      return {
+        id: `${chat ? 's' : 'd'}${row.touch_id}`,
+        type: chat ? 'chat_started' : 'click',
+        at,
+        campaignId: row.campaign_id,
+        channel: d.channel,
+        linkId: row.link_id,
+        dims: d,
+      };
+    }
+  }
+}
+
 /**
- * Every conversion in the period with its touches, attributed. Touches of a contact: the clicks
- * its events came from, its chat starts and the messages sent to it; a conversion without a
- * contact has its own click; a discount code is a touch of its campaign at the purchase.
+ * Every conversion in the period with its touches, attributed. The touches are stored with each
+ * event as it arrives (store/touches.repository.ts): the event's own click and discount code, and
+ * its contact's clicks, chat starts and exposures, filed under each campaign they touch: a
+ * campaign's conversions are one key range.
  */
 async function attributeConversions(
   db: Db,
@@ -236,205 +287,64 @@ async function attributeConversions(
   dims: Awaited<ReturnType<typeof loadDims>>,
 ) {
   const types = [...new Set([conversionType, 'purchase', 'refund'])];
-  const maxWindow = Math.max(params.windows.click, params.windows.chat_started, params.windows.exposure);
-  const since = params.from - maxWindow;
-  const conversionQuery = () =>
-    db
-      .selectFrom('events')
-      .leftJoin('discount_codes', 'discount_codes.id', 'events.discount_code_id')
-      .select([
-        'events.id',
-        'events.type',
-        'events.occurred_at',
-        'events.contact_id',
-        'events.click_id',
-        'events.amount',
-        'events.currency',
-        'events.discount_code_id',
-        'discount_codes.campaign_id as code_campaign_id',
-        'discount_codes.link_id as code_link_id',
-      ])
-      .where('events.type', 'in', types)
-      .where('events.occurred_at', '>=', params.from)
-      .where('events.occurred_at', '<', params.to);
-  type ConversionRow = Awaited<ReturnType<ReturnType<typeof conversionQuery>['execute']>>[number];
-  let conversions: ConversionRow[];
   const campaignId = params.campaignId;
-  if (campaignId === undefined) {
-    conversions = await conversionQuery().execute();
-  } else {
-    // Only conversions the campaign can have touched: its own events, its codes, and those of
-    // contacts it reached in the window (chats, clicks, sends).
-    const reached = new Set<number>();
-    for (const r of await db
-      .selectFrom('events')
-      .select('contact_id')
-      .distinct()
-      .where('campaign_id', '=', campaignId)
-      .where('occurred_at', '>=', since)
-      .where('occurred_at', '<', params.to)
-      .where('contact_id', 'is not', null)
-      .execute()) {
-      if (r.contact_id !== null) reached.add(r.contact_id);
+  const conversions = new Map<number, { type: string; conversion: Conversion; touches: AttributedTouch[] }>();
+  const add = (id: number, type: string, at: number, amount: number | null, currency: string | null) => {
+    let entry = conversions.get(id);
+    if (!entry) {
+      entry = {
+        type,
+        conversion: {
+          id,
+          at: Number(at),
+          ...(amount !== null && currency !== null && { value: { amount: Number(amount), currency } }),
+        },
+        touches: [],
+      };
+      conversions.set(id, entry);
     }
-    for (const r of await db
-      .selectFrom('exposures')
-      .select('contact_id')
-      .distinct()
-      .where('campaign_id', '=', campaignId)
-      .where('sent_at', '>=', since)
-      .where('sent_at', '<', params.to)
-      .execute()) {
-      reached.add(r.contact_id);
-    }
-    const byId = new Map<number, ConversionRow>();
-    const add = (rows: ConversionRow[]) => {
-      for (const row of rows) byId.set(row.id, row);
-    };
-    add(await conversionQuery().where('events.campaign_id', '=', campaignId).execute());
-    add(await conversionQuery().where('discount_codes.campaign_id', '=', campaignId).execute());
-    for (let i = 0, ids = [...reached]; i < ids.length; i += 500) {
-      add(
-        await conversionQuery()
-          .where('events.contact_id', 'in', ids.slice(i, i + 500))
-          .execute(),
-      );
-    }
-    conversions = [...byId.values()];
-  }
-
-  const contacts = [...new Set(conversions.flatMap((c) => (c.contact_id === null ? [] : [c.contact_id])))];
-  const touchesByContact = new Map<number, AttributedTouch[]>();
-  const clickTouches = new Map<number, AttributedTouch | null>();
-  const pushTouch = (contactId: number, touch: AttributedTouch) => {
-    const list = touchesByContact.get(contactId) ?? [];
-    list.push(touch);
-    touchesByContact.set(contactId, list);
+    return entry;
   };
-
-  const clickIds = new Set<number>(
-    conversions.flatMap((c) => (c.click_id === null ? [] : [Number(c.click_id)])),
-  );
-  const contactEvents: {
-    id: number;
-    type: string;
-    occurred_at: number;
-    contact_id: number | null;
-    click_id: number | null;
-    link_id: number | null;
-    campaign_id: number | null;
-  }[] = [];
-  for (let i = 0; i < contacts.length; i += 500) {
-    const chunk = contacts.slice(i, i + 500);
-    contactEvents.push(
-      ...(await db
-        .selectFrom('events')
-        .select(['id', 'type', 'occurred_at', 'contact_id', 'click_id', 'link_id', 'campaign_id'])
-        .where('contact_id', 'in', chunk)
-        .where('occurred_at', '>=', since)
-        .where('occurred_at', '<', params.to)
-        .where((eb) => eb.or([eb('type', '=', 'chat_started'), eb('click_id', 'is not', null)]))
-        .execute()),
-    );
+  const touches = db
+    .selectFrom('event_touches')
+    .selectAll()
+    .where('filed_under', '=', campaignId ?? 0)
+    .where('event_type', 'in', types)
+    .where('event_at', '>=', params.from)
+    .where('event_at', '<', params.to);
+  if (campaignId === undefined) {
+    // Every conversion, those without any touch too (they are the unattributed ones).
     for (const e of await db
-      .selectFrom('exposures')
-      .select(['id', 'contact_id', 'campaign_id', 'link_id', 'channel', 'sent_at'])
-      .where('contact_id', 'in', chunk)
-      .where('sent_at', '>=', since)
-      .where('sent_at', '<', params.to)
+      .selectFrom('events')
+      .select(['id', 'type', 'occurred_at', 'amount', 'currency'])
+      .where('type', 'in', types)
+      .where('occurred_at', '>=', params.from)
+      .where('occurred_at', '<', params.to)
       .execute()) {
-      const d = dims.of(e.link_id, e.campaign_id);
-      pushTouch(e.contact_id, {
-        id: `e${e.id}`,
-        type: 'exposure',
-        at: e.sent_at,
-        campaignId: e.campaign_id,
-        channel: e.channel ?? d.channel,
-        linkId: e.link_id,
-        dims: e.channel && d.channel === UNATTRIBUTED ? { ...d, channel: e.channel } : d,
-      });
+      add(e.id, e.type, e.occurred_at, e.amount, e.currency);
     }
   }
-  for (const e of contactEvents) if (e.click_id !== null) clickIds.add(Number(e.click_id));
-
-  const ids = [...clickIds];
-  for (let i = 0; i < ids.length; i += 500) {
-    for (const c of await db
-      .selectFrom('clicks')
-      .select(['id', 'link_id', 'at'])
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute()) {
-      const d = dims.of(c.link_id, null);
-      clickTouches.set(Number(c.id), {
-        id: `c${c.id}`,
-        type: 'click',
-        at: c.at,
-        campaignId: dims.byLink.get(c.link_id)?.campaignId ?? null,
-        channel: d.channel,
-        linkId: c.link_id,
-        dims: d,
-      });
-    }
-  }
-  for (const e of contactEvents) {
-    if (e.contact_id === null) continue;
-    const click = e.click_id === null ? undefined : clickTouches.get(Number(e.click_id));
-    if (click) pushTouch(e.contact_id, click);
-    if (e.type === 'chat_started') {
-      const d = dims.of(e.link_id, e.campaign_id);
-      pushTouch(e.contact_id, {
-        id: `s${e.id}`,
-        type: 'chat_started',
-        at: e.occurred_at,
-        campaignId: e.campaign_id,
-        channel: d.channel,
-        linkId: e.link_id,
-        dims: d,
-      });
-    }
+  for (const row of await touches.execute()) {
+    add(row.event_id, row.event_type, row.event_at, row.amount, row.currency).touches.push(
+      toTouch(row, dims),
+    );
   }
 
-  const results: Attribution[] = [];
-  for (const c of conversions) {
-    const own: AttributedTouch[] = [];
-    const click = c.click_id === null ? undefined : clickTouches.get(Number(c.click_id));
-    if (click) own.push(click);
-    if (c.code_campaign_id !== null || c.code_link_id !== null) {
-      const d = dims.of(c.code_link_id, c.code_campaign_id);
-      own.push({
-        id: `d${c.id}`,
-        type: 'click',
-        at: c.occurred_at,
-        campaignId: c.code_campaign_id ?? dims.byLink.get(c.code_link_id ?? -1)?.campaignId ?? null,
-        channel: d.channel,
-        linkId: c.code_link_id,
-        dims: d,
-      });
-    }
-    const contactTouches = c.contact_id === null ? [] : (touchesByContact.get(c.contact_id) ?? []);
-    const unique = new Map<string | number, AttributedTouch>();
-    for (const t of [...contactTouches, ...own]) unique.set(`${t.type}:${t.id}`, t);
-    const conversion: Conversion = {
-      id: c.id,
-      at: c.occurred_at,
-      ...(c.amount !== null &&
-        c.currency !== null && { value: { amount: Number(c.amount), currency: c.currency } }),
-    };
-    const result = attribute(conversion, [...unique.values()], {
-      model: params.model,
-      windows: params.windows,
-      ...(params.halfLifeMs !== undefined && { halfLifeMs: params.halfLifeMs }),
-    });
-    results.push(Object.assign(result, { type: c.type }));
+  const options = {
+    model: params.model,
+    windows: params.windows,
+    ...(params.halfLifeMs !== undefined && { halfLifeMs: params.halfLifeMs }),
+  };
+  const results: (Attribution & { type: string })[] = [];
+  for (const { type, conversion, touches: list } of conversions.values()) {
+    results.push(Object.assign(attribute(conversion, list, options), { type }));
   }
   const inCampaign = (touch: Touch) => campaignId === undefined || touch.campaignId === campaignId;
   return {
     /** Results of the given type, keeping only those that touch the filtered campaign (or are unattributed, without a filter). */
     of(type: string): Attribution[] {
       return results.filter(
-        (r) =>
-          (r as Attribution & { type: string }).type === type &&
-          (campaignId === undefined || r.eligible.some(inCampaign)),
+        (r) => r.type === type && (campaignId === undefined || r.eligible.some(inCampaign)),
       );
     },
   };

@@ -72,6 +72,32 @@ export function rollupRows(clicks: readonly ClickRecord[]): RollupRow[] {
   return [...rollups.values()];
 }
 
+export type DailyRollupRow = { link_id: number; day: number; bot: number; clicks: number };
+
+/** The batch summed per link, UTC day and bot flag (one or two upserts per commit). */
+export function dailyRollupRows(clicks: readonly ClickRecord[]): DailyRollupRow[] {
+  const rollups = new Map<string, DailyRollupRow>();
+  for (const c of clicks) {
+    const day = c.at - (c.at % DAY);
+    const key = `${c.linkId}|${day}|${c.bot ? 1 : 0}`;
+    const row = rollups.get(key);
+    if (row) row.clicks += 1;
+    else rollups.set(key, { link_id: c.linkId, day, bot: c.bot ? 1 : 0, clicks: 1 });
+  }
+  return [...rollups.values()];
+}
+
+export function upsertDailyRollupsQuery(db: Db, rows: DailyRollupRow[]) {
+  return db
+    .insertInto('click_rollups_daily')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['link_id', 'day', 'bot'])
+        .doUpdateSet({ clicks: sql<number>`click_rollups_daily.clicks + excluded.clicks` }),
+    );
+}
+
 export function insertClicksQuery(db: Db, rows: ReturnType<typeof clickRow>[]) {
   return db.insertInto('clicks').values(rows);
 }
@@ -101,6 +127,51 @@ export async function insertClicks(db: Db, clicks: readonly ClickRecord[]): Prom
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     await upsertRollupsQuery(db, rows.slice(i, i + ROWS_PER_INSERT)).execute();
   }
+  const daily = dailyRollupRows(clicks);
+  for (let i = 0; i < daily.length; i += ROWS_PER_INSERT) {
+    await upsertDailyRollupsQuery(db, daily.slice(i, i + ROWS_PER_INSERT)).execute();
+  }
+}
+
+/**
+ * Human clicks per link in [from, to), per UTC day when `byDay` (else `day` is 0): whole days
+ * from the daily rollups, the hours of a partial first or last day from the hourly ones (so
+ * `from` and `to` are taken to whole hours, as in the link stats).
+ */
+export async function humanClicksByLink(
+  db: Db,
+  range: { from: number; to: number; linkIds?: readonly number[] | undefined; byDay: boolean },
+): Promise<{ linkId: number; day: number; clicks: number }[]> {
+  const fromHour = range.from - (range.from % HOUR);
+  const firstDay = Math.ceil(fromHour / DAY) * DAY;
+  const lastDay = range.to - (range.to % DAY);
+  const out: { linkId: number; day: number; clicks: number }[] = [];
+  const dayOf = (column: 'hour' | 'day') =>
+    sql<number>`${sql.ref(column)} - (${sql.ref(column)} % ${sql.lit(DAY)})`;
+  const read = async (table: 'click_rollups' | 'click_rollups_daily', from: number, to: number) => {
+    if (from >= to) return;
+    const column = table === 'click_rollups' ? 'hour' : 'day';
+    let query = db
+      .selectFrom(table)
+      .select('link_id')
+      .select(range.byDay ? dayOf(column).as('day') : sql<number>`0`.as('day'))
+      .select((eb) => eb.fn.sum<number>('clicks').as('n'))
+      .where('bot', '=', 0)
+      .where(column, '>=', from)
+      .where(column, '<', to)
+      .groupBy(range.byDay ? ['link_id', dayOf(column)] : ['link_id']);
+    if (range.linkIds) query = query.where('link_id', 'in', [...range.linkIds, -1]);
+    for (const row of await query.execute())
+      out.push({ linkId: row.link_id, day: Number(row.day), clicks: Number(row.n) });
+  };
+  if (firstDay >= lastDay) {
+    await read('click_rollups', fromHour, range.to);
+  } else {
+    await read('click_rollups', fromHour, firstDay);
+    await read('click_rollups_daily', firstDay, lastDay);
+    await read('click_rollups', lastDay, range.to);
+  }
+  return out;
 }
 
 export async function getClick(db: Db, id: number): Promise<ClickRecord | undefined> {
@@ -122,7 +193,7 @@ export async function listClicks(
 /** Human clicks of a link so far, read from the rollups (used for `maxClicks`). */
 export async function countHumanClicks(db: Db, linkId: number): Promise<number> {
   const row = await db
-    .selectFrom('click_rollups')
+    .selectFrom('click_rollups_daily')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('clicks'), sql<number>`0`).as('n'))
     .where('link_id', '=', linkId)
     .where('bot', '=', 0)

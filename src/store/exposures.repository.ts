@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { refreshEventTouches } from './touches.repository.js';
 
 export interface Exposure {
   contactId: number;
@@ -9,8 +10,12 @@ export interface Exposure {
   idempotencyKey: string;
 }
 
-/** Records exposures; one already recorded (same idempotency key) is skipped. Returns how many were new. */
+/**
+ * Records exposures; one already recorded (same idempotency key) is skipped. Returns how many were
+ * new. The contacts' stored touches are refreshed: a send imported after a purchase still counts.
+ */
 export async function insertExposures(db: Db, exposures: readonly Exposure[]): Promise<number> {
+  const contacts = new Set<number>();
   let created = 0;
   for (let i = 0; i < exposures.length; i += 500) {
     const rows = await db
@@ -26,10 +31,12 @@ export async function insertExposures(db: Db, exposures: readonly Exposure[]): P
         })),
       )
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returning('id')
+      .returning('contact_id')
       .execute();
+    for (const row of rows) contacts.add(row.contact_id);
     created += rows.length;
   }
+  await refreshEventTouches(db, { contactIds: contacts });
   return created;
 }
 

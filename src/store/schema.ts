@@ -12,6 +12,7 @@ export interface Database {
   links: LinkTable;
   clicks: ClickTable;
   click_rollups: ClickRollupTable;
+  click_rollups_daily: ClickDailyRollupTable;
   landing_visits: LandingVisitTable;
   sequences: SequenceTable;
   settings: SettingTable;
@@ -21,6 +22,7 @@ export interface Database {
   events: EventTable;
   discount_codes: DiscountCodeTable;
   exposures: ExposureTable;
+  event_touches: EventTouchTable;
   costs: CostTable;
   experiments: ExperimentTable;
   baselines: BaselineTable;
@@ -109,6 +111,14 @@ export interface ClickRollupTable {
   bot: number;
   device: string;
   qr: number;
+  clicks: number;
+}
+
+/** Clicks per UTC day × link × bot flag: what the funnel reads for whole days. */
+export interface ClickDailyRollupTable {
+  day: number;
+  link_id: number;
+  bot: number;
   clicks: number;
 }
 
@@ -204,6 +214,29 @@ export interface ExposureTable {
   channel: string | null;
   sent_at: number;
   idempotency_key: string;
+}
+
+/**
+ * Each event with the touches that may take credit for it (derived: rewritten from events, clicks,
+ * discount codes and exposures by store/touches.repository.ts; never written by hand).
+ */
+export interface EventTouchTable {
+  /** The campaign this copy is filed under (each campaign among the touches), or 0: every event once. */
+  filed_under: number;
+  event_id: number;
+  event_type: string;
+  event_at: number;
+  contact_id: number | null;
+  amount: number | null;
+  currency: string | null;
+  /** `click`, `code` (a discount code: a touch of its campaign at the purchase), `chat_started`, `exposure`. */
+  touch_kind: string;
+  touch_id: number;
+  touch_at: number;
+  link_id: number | null;
+  campaign_id: number | null;
+  /** An exposure's own channel (SMS, email); the others take their link's. */
+  channel: string | null;
 }
 
 /** Spend per campaign, day and currency; importing the same day again replaces it. */

@@ -19,6 +19,7 @@ import {
   type ClickRecord,
   clickStats,
   countHumanClicks,
+  humanClicksByLink,
   insertClicks,
   listClicks,
 } from '../clicks.repository.js';
@@ -217,6 +218,62 @@ describeEachBackend('store contract', (backend) => {
     const page2 = await listClicks(store.db, { linkId, after: 1002, limit: 10 });
     expect(page2.map((c) => c.id)).toEqual([1003, 1004, 1005]);
     expect(page2[0]).toMatchObject({ bot: true, botReason: 'preview:whatsapp', device: 'bot' });
+  });
+
+  it('keeps daily rollups equal to the hourly ones, and counts partial days from the hours', async () => {
+    const linkId = 4343;
+    const DAY = 86_400_000;
+    const day0 = T0 - (T0 % DAY);
+    // Through the adapter's own write path (SQLite: the prepared statements of the journal).
+    const batch: ClickRecord[] = [];
+    for (let i = 0; i < 72; i += 1) {
+      // One click every hour for three days from 00:30, every fifth from a bot.
+      batch.push(click(5000 + i, linkId, day0 + i * 3_600_000 + 1_800_000, { bot: i % 5 === 0 }));
+    }
+    await store.writeClicks(batch.slice(0, 40));
+    await store.writeClicks(batch.slice(40));
+    const daily = await store.db
+      .selectFrom('click_rollups_daily')
+      .select(['day', 'bot', 'clicks'])
+      .where('link_id', '=', linkId)
+      .orderBy('day')
+      .orderBy('bot')
+      .execute();
+    const expected = (d: number, bot: boolean) =>
+      batch.filter((c) => c.at >= day0 + d * DAY && c.at < day0 + (d + 1) * DAY && c.bot === bot).length;
+    expect(daily.map((r) => [Number(r.day), r.bot, Number(r.clicks)])).toEqual(
+      [0, 1, 2].flatMap((d) => [
+        [day0 + d * DAY, 0, expected(d, false)],
+        [day0 + d * DAY, 1, expected(d, true)],
+      ]),
+    );
+    expect(await countHumanClicks(store.db, linkId)).toBe(batch.filter((c) => !c.bot).length);
+
+    // From 06:00 on day 0 to 18:00 on day 2: the partial days come from the hours.
+    const from = day0 + 6 * 3_600_000;
+    const to = day0 + 2 * DAY + 18 * 3_600_000;
+    const humans = (a: number, b: number) => batch.filter((c) => !c.bot && c.at >= a && c.at < b).length;
+    const byDay = await humanClicksByLink(store.db, { from, to, byDay: true, linkIds: [linkId] });
+    // Per link and day: one row a day, whichever table it came from.
+    const perDay = new Map<number, number>();
+    for (const r of byDay) perDay.set(r.day, (perDay.get(r.day) ?? 0) + r.clicks);
+    expect([...perDay].sort((a, b) => a[0] - b[0])).toEqual([
+      [day0, humans(from, day0 + DAY)],
+      [day0 + DAY, humans(day0 + DAY, day0 + 2 * DAY)],
+      [day0 + 2 * DAY, humans(day0 + 2 * DAY, to)],
+    ]);
+    const total = await humanClicksByLink(store.db, { from, to, byDay: false, linkIds: [linkId] });
+    expect(total.reduce((s, r) => s + r.clicks, 0)).toBe(humans(from, to));
+    // Within one day: hours only.
+    const inDay = await humanClicksByLink(store.db, {
+      from: day0 + DAY + 3_600_000,
+      to: day0 + DAY + 5 * 3_600_000,
+      byDay: false,
+      linkIds: [linkId],
+    });
+    expect(inDay.reduce((s, r) => s + r.clicks, 0)).toBe(
+      humans(day0 + DAY + 3_600_000, day0 + DAY + 5 * 3_600_000),
+    );
   });
 
   it('reserves disjoint blocks of click numbers', async () => {

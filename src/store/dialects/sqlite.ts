@@ -6,7 +6,9 @@ import {
   type ClickRecord,
   clickRow,
   insertClicksQuery,
+  dailyRollupRows,
   rollupRows,
+  upsertDailyRollupsQuery,
   upsertRollupsQuery,
 } from '../clicks.repository.js';
 import { SQLITE, type StoreDb } from '../dialect.js';
@@ -141,9 +143,13 @@ function preparedClickWriter(raw: SqliteDatabase.Database, db: Kysely<Database>)
   if (Object.keys(rollup ?? {}).join() !== 'link_id,hour,bot,device,qr,clicks') {
     throw new Error('preparedClickWriter: the rollup columns differ from rollupRows');
   }
+  if (Object.keys(dailyRollupRows([sample])[0] ?? {}).join() !== 'link_id,day,bot,clicks') {
+    throw new Error('preparedClickWriter: the daily rollup columns differ from dailyRollupRows');
+  }
   const one = raw.prepare(insertClicksQuery(db, [row]).compile().sql);
   const many = raw.prepare(insertClicksQuery(db, Array(ROWS_PER_STATEMENT).fill(row)).compile().sql);
   const upsert = raw.prepare(upsertRollupsQuery(db, rollupRows([sample])).compile().sql);
+  const upsertDaily = raw.prepare(upsertDailyRollupsQuery(db, dailyRollupRows([sample])).compile().sql);
   return raw.transaction((batch: readonly ClickRecord[]) => {
     let i = 0;
     for (; i + ROWS_PER_STATEMENT <= batch.length; i += ROWS_PER_STATEMENT) {
@@ -159,5 +165,7 @@ function preparedClickWriter(raw: SqliteDatabase.Database, db: Kysely<Database>)
     for (const rollup of rollupRows(batch)) {
       upsert.run(rollup.link_id, rollup.hour, rollup.bot, rollup.device, rollup.qr, rollup.clicks);
     }
+    for (const daily of dailyRollupRows(batch))
+      upsertDaily.run(daily.link_id, daily.day, daily.bot, daily.clicks);
   });
 }

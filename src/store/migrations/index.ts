@@ -4,6 +4,8 @@ import * as m001 from './001-links-and-clicks.js';
 import * as m002 from './002-events-and-contacts.js';
 import * as m003 from './003-experiments.js';
 import * as m004 from './004-clustered-rollups.js';
+import * as m005 from './005-event-touches.js';
+import * as m006 from './006-daily-click-rollups.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see 001: migrations see the schema of their own time
 type Up = (db: Kysely<any>, dialect: DialectInfo) => Promise<void>;
@@ -14,6 +16,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['002-events-and-contacts', m002.up],
   ['003-experiments', m003.up],
   ['004-clustered-rollups', m004.up],
+  ['005-event-touches', m005.up],
+  ['006-daily-click-rollups', m006.up],
 ];
 
 export function migrationProvider(dialect: DialectInfo): MigrationProvider {

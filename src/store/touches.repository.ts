@@ -1,0 +1,111 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Db } from './db.js';
+
+/**
+ * How far back an event's touches are kept: the longest attribution window a report can ask for
+ * (90 days, the longest lookback of the big ad platforms).
+ */
+export const TOUCH_HORIZON_MS = 90 * 86_400_000;
+
+export type TouchKind = 'click' | 'code' | 'chat_started' | 'exposure';
+
+const CHUNK = 500;
+
+/**
+ * The touches of the events in `scope` (a condition on `v`, the event), written in one statement:
+ * the event's own click and discount code, and its contact's clicks (those any of its events came
+ * from), chat starts and exposures, from the horizon up to the event's time. `union` drops the
+ * duplicates (the own click is usually also one of the contact's). Each event's touches are filed
+ * under 0 (every event) and again under each campaign among them, so a report reads one key range.
+ */
+function insertTouches(db: Db | Kysely<unknown>, scope: RawBuilder<unknown>) {
+  const event = sql`v.id, v.type, v.occurred_at, v.contact_id, v.amount, v.currency`;
+  const since = (at: RawBuilder<unknown>) =>
+    sql`${at} <= v.occurred_at and ${at} >= v.occurred_at - ${TOUCH_HORIZON_MS}`;
+  const columns = sql`event_id, event_type, event_at, contact_id, amount, currency, touch_kind, touch_id, touch_at, link_id, campaign_id, channel`;
+  return sql`with t (${columns}) as (
+      select ${event}, 'click', c.id, c.at, c.link_id, l.campaign_id, null
+        from events v join clicks c on c.id = v.click_id join links l on l.id = c.link_id
+        where ${scope} and ${since(sql`c.at`)}
+      union
+      select ${event}, 'click', c.id, c.at, c.link_id, l.campaign_id, null
+        from events v
+        join events k on k.contact_id = v.contact_id
+        join clicks c on c.id = k.click_id
+        join links l on l.id = c.link_id
+        where ${scope} and k.click_id is not null and ${since(sql`c.at`)}
+      union
+      select ${event}, 'code', v.id, v.occurred_at, dc.link_id, coalesce(dc.campaign_id, dl.campaign_id), null
+        from events v
+        join discount_codes dc on dc.id = v.discount_code_id
+        left join links dl on dl.id = dc.link_id
+        where ${scope} and (dc.campaign_id is not null or dc.link_id is not null)
+      union
+      select ${event}, 'chat_started', s.id, s.occurred_at, s.link_id, s.campaign_id, null
+        from events v join events s on s.contact_id = v.contact_id and s.type = 'chat_started'
+        where ${scope} and ${since(sql`s.occurred_at`)}
+      union
+      select ${event}, 'exposure', x.id, x.sent_at, x.link_id, x.campaign_id, x.channel
+        from events v join exposures x on x.contact_id = v.contact_id
+        where ${scope} and ${since(sql`x.sent_at`)}
+    )
+    insert into event_touches (filed_under, ${columns})
+    select 0, t.* from t
+    union all
+    select f.campaign_id, t.* from t
+      join (select distinct event_id, campaign_id from t where campaign_id is not null) f on f.event_id = t.event_id`.execute(
+    db,
+  );
+}
+
+const list = (ids: readonly number[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
+
+/**
+ * Rewrites the stored touches of every event of these contacts, and of these contact-less events:
+ * called in the transaction that adds an event or an exposure, so a touch that arrives after the
+ * conversion it led to (an exposure import, a delayed webhook) still gets its credit. `'all'`
+ * rebuilds the table (the migration, and stores filled behind the API's back).
+ */
+export async function refreshEventTouches(
+  db: Db | Kysely<unknown>,
+  scope: { contactIds?: Iterable<number>; eventIds?: Iterable<number> } | 'all',
+): Promise<void> {
+  if (scope === 'all') {
+    await sql`delete from event_touches`.execute(db);
+    await insertTouches(db, sql`1 = 1`);
+    return;
+  }
+  const contacts = [...new Set(scope.contactIds ?? [])];
+  for (let i = 0; i < contacts.length; i += CHUNK) {
+    const chunk = list(contacts.slice(i, i + CHUNK));
+    await sql`delete from event_touches where contact_id in (${chunk})`.execute(db);
+    await insertTouches(db, sql`v.contact_id in (${chunk})`);
+  }
+  const events = [...new Set(scope.eventIds ?? [])];
+  for (let i = 0; i < events.length; i += CHUNK) {
+    const chunk = list(events.slice(i, i + CHUNK));
+    await sql`delete from event_touches where event_id in (${chunk}) and contact_id is null`.execute(db);
+    await insertTouches(db, sql`v.id in (${chunk}) and v.contact_id is null`);
+  }
+}
+
+/**
+ * After a link moves to another campaign: rewrites the touches that name it, so the campaign's
+ * reports find the conversions its clicks led to.
+ */
+export async function refreshTouchesOfLink(db: Db, linkId: number): Promise<void> {
+  const rows = await db
+    .selectFrom('event_touches')
+    .select(['contact_id', 'event_id'])
+    .distinct()
+    .where('link_id', '=', linkId)
+    .execute();
+  await refreshEventTouches(db, {
+    contactIds: rows.flatMap((r) => (r.contact_id === null ? [] : [r.contact_id])),
+    eventIds: rows.flatMap((r) => (r.contact_id === null ? [r.event_id] : [])),
+  });
+}

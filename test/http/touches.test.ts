@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { refreshEventTouches } from '../../src/store/touches.repository.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { describeEachBackend } from '../support/services.js';
+
+const UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const NOW = Date.UTC(2026, 10, 23, 12, 0);
+const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
+const RANGE = 'from=2026-11-01&to=2026-11-30';
+
+/**
+ * Reports read each conversion's touches as they were stored when its events arrived
+ * (store/touches.repository.ts). These tests change the touches after the conversion — a send
+ * imported late, a link moved to another campaign — and check the reports follow, and that the
+ * stored touches always equal a rebuild from scratch.
+ */
+describeEachBackend('reports: touches that arrive after the conversion', (backend) => {
+  let t: TestServer;
+  let spring: { id: number; slug: string };
+  let sms: { id: number; slug: string };
+  let autumn: { id: number; slug: string };
+  let springLink: { id: number; code: string };
+
+  const attribution = async (query: string) => {
+    const response = await t.call('GET', `/api/reports/attribution?${RANGE}&groupBy=campaign&${query}`);
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    return {
+      body,
+      credited: Object.fromEntries(
+        body.rows.map((r: { key: string; credited: number }) => [r.key, r.credited]),
+      ),
+    };
+  };
+  const events = async (items: unknown[]) => {
+    const response = await t.call('POST', '/api/events', items);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().errors).toBe(0);
+  };
+  const storedTouches = async () =>
+    (
+      await t.server.store.db
+        .selectFrom('event_touches')
+        .selectAll()
+        .orderBy('event_id')
+        .orderBy('touch_kind')
+        .orderBy('touch_id')
+        .orderBy('filed_under')
+        .execute()
+    ).map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : String(v)])),
+    );
+
+  beforeAll(async () => {
+    if (backend.skipReason) return;
+    t = await startTestServer(backend, {}, { now: NOW });
+    spring = (await t.call('POST', '/api/campaigns', { name: 'Spring', owner: 'ana' })).json();
+    sms = (await t.call('POST', '/api/campaigns', { name: 'SMS blast', owner: 'bo' })).json();
+    autumn = (await t.call('POST', '/api/campaigns', { name: 'Autumn', owner: 'bo' })).json();
+    springLink = (
+      await t.call('POST', '/api/links', {
+        campaignId: spring.id,
+        channel: 'telegram',
+        target: { username: 'acme_support_bot' },
+      })
+    ).json();
+    // Two people click the Spring link and start a chat; both buy an hour later.
+    for (const person of ['u1', 'u2']) {
+      const click = await t.server.app.inject({
+        method: 'GET',
+        url: `/${springLink.code}`,
+        headers: { 'user-agent': UA },
+      });
+      const ref = String(click.headers['x-chatmark-click']);
+      await events([
+        {
+          type: 'chat_started',
+          occurredAt: at(1),
+          idempotencyKey: `chat-${person}`,
+          ref,
+          contact: { externalId: person },
+        },
+        {
+          type: 'purchase',
+          occurredAt: at(60),
+          idempotencyKey: `buy-${person}`,
+          contact: { externalId: person },
+          value: { amount: 5000, currency: 'USD' },
+        },
+      ]);
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('credits a send imported after the purchase (billboard), and the stored touches equal a rebuild', async (ctx) => {
+    if (backend.skipReason) return ctx.skip(backend.skipReason);
+    const before = await attribution('model=billboard');
+    // spec/metrics.md §2, billboard: only campaigns *sent* to the contact are eligible; nothing was sent yet.
+    expect(before.body.unattributed.count).toBe(2);
+    expect(before.credited[sms.slug] ?? 0).toBe(0);
+
+    // The SMS tool's export arrives the next day: u1 got the blast 2 hours before buying.
+    const sent = await t.call('POST', '/api/exposures', [
+      { contact: { externalId: 'u1' }, campaignId: sms.id, channel: 'sms', sentAt: at(-120) },
+    ]);
+    expect(sent.statusCode).toBe(201);
+
+    const after = await attribution('model=billboard');
+    expect(after.credited[sms.slug]).toBe(1);
+    expect(after.body.unattributed.count).toBe(1);
+    const smsOnly = (
+      await t.call('GET', `/api/reports/funnel?${RANGE}&campaignId=${sms.id}&model=billboard`)
+    ).json();
+    expect(smsOnly.rows[0]).toMatchObject({ key: sms.slug, conversions: 1, revenue: 5000 });
+    // Last touch still gives both purchases to the Spring chats (sends are not its touches).
+    expect((await attribution('model=last_touch')).credited[spring.slug]).toBe(2);
+
+    const incremental = await storedTouches();
+    await refreshEventTouches(t.server.store.db, 'all');
+    expect(await storedTouches()).toEqual(incremental);
+  });
+
+  it('follows a link moved to another campaign', async (ctx) => {
+    if (backend.skipReason) return ctx.skip(backend.skipReason);
+    const forCampaign = async (id: number) =>
+      (await t.call('GET', `/api/reports/funnel?${RANGE}&campaignId=${id}`)).json().rows as {
+        conversions: number;
+        link_clicks: number;
+      }[];
+    expect((await forCampaign(spring.id))[0]).toMatchObject({ link_clicks: 2, conversions: 2 });
+
+    const moved = await t.call('PATCH', `/api/links/${springLink.id}`, { campaignId: autumn.id });
+    expect(moved.statusCode).toBe(200);
+    // The clicks follow their link; the purchases follow its clicks. The chat starts stay with the
+    // campaign they were recorded under, so Spring keeps its chats but no click or click credit.
+    expect((await forCampaign(autumn.id))[0]).toMatchObject({ link_clicks: 2 });
+    // First touch: u1's first touch is the SMS sent before the click, u2's the click, now Autumn's.
+    const first = await attribution('model=first_touch');
+    expect(first.credited).toMatchObject({ [autumn.slug]: 1, [sms.slug]: 1 });
+    expect(first.credited[spring.slug] ?? 0).toBe(0);
+    const autumnFunnel = (
+      await t.call('GET', `/api/reports/funnel?${RANGE}&campaignId=${autumn.id}&model=first_touch`)
+    ).json();
+    expect(autumnFunnel.rows[0]).toMatchObject({ conversions: 1, revenue: 5000 });
+
+    const incremental = await storedTouches();
+    await refreshEventTouches(t.server.store.db, 'all');
+    expect(await storedTouches()).toEqual(incremental);
+  });
+
+  it('refuses a window longer than the touches it keeps', async (ctx) => {
+    if (backend.skipReason) return ctx.skip(backend.skipReason);
+    const response = await t.call('GET', `/api/reports/funnel?${RANGE}&window=120d`);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().error).toMatchObject({ code: 'window_too_long', field: 'window' });
+    expect((await t.call('GET', `/api/reports/funnel?${RANGE}&window=90d`)).statusCode).toBe(200);
+  });
+});
