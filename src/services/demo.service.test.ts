@@ -37,4 +37,27 @@ describe('planDemo', () => {
     expect(plan.actions.filter((a) => a.kind === 'refund')).toHaveLength(1);
     expect(plan.actions.filter((a) => a.kind === 'cost')).toHaveLength(20 * 30);
   });
+
+  it('launches the first campaign on day 10 with a baseline then, and notes its day-3 review', () => {
+    const plan = planDemo({ campaigns: 2, random: seededRandom(1), now: NOW });
+    const launchAt = plan.campaigns[0]?.launchAt;
+    expect(launchAt).toBe(NOW - 20 * 86_400_000);
+    expect(plan.campaigns[1]?.launchAt).toBeNull();
+    const baselines = plan.actions.filter((a) => a.kind === 'baseline');
+    expect(baselines).toEqual([{ kind: 'baseline', at: launchAt, campaign: 0 }]);
+    // The baseline counts the warm-up: the first campaign had clicks before its launch.
+    expect(plan.actions.some((a) => a.kind === 'click' && a.campaign === 0 && a.at < (launchAt ?? 0))).toBe(
+      true,
+    );
+    const reviews = plan.actions.filter((a) => a.kind === 'review');
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]).toMatchObject({ campaign: 0, day: 3 });
+    expect(reviews[0]?.at).toBeGreaterThanOrEqual((launchAt ?? 0) + 3 * 86_400_000);
+  });
+
+  it('launches nothing when the period is too short for the day-14 review', () => {
+    const plan = planDemo({ campaigns: 2, random: seededRandom(1), now: NOW, days: 20 });
+    expect(plan.campaigns.map((c) => c.launchAt)).toEqual([null, null]);
+    expect(plan.actions.filter((a) => a.kind === 'baseline' || a.kind === 'review')).toEqual([]);
+  });
 });

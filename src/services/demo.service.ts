@@ -104,7 +104,26 @@ export interface DemoCampaignPlan {
   channel: DemoChannel;
   utm: { source: string; medium: string; campaign: string };
   links: readonly { variant: 'a' | 'b'; text: string }[];
+  /**
+   * The paid push's start (the campaign's `startsAt`), when it has one: the days before it are its
+   * warm-up, whose counts the baseline snapshot taken at launch keeps as the reviews' "expected".
+   */
+  launchAt: number | null;
 }
+
+/**
+ * Every demo campaign is an A/B test of its two links, decided on the rate the variants move
+ * (variant b's chat rate is planned higher). 100 chats in the larger arm is enough for this demo's
+ * traffic to reach a decision; the split is the planned 50/50, so the sample-ratio check runs.
+ */
+export const DEMO_EXPERIMENT = {
+  decisionMetric: 'click_to_message_rate',
+  expectedWeights: [1, 1],
+  minConversions: 100,
+} as const;
+
+/** The day (from the first) the first campaign's paid push launches. */
+const LAUNCH_DAY = 10;
 
 /** Everything that happens, in time order; `click` numbers the clicks other actions refer to. */
 export type DemoAction =
@@ -132,7 +151,11 @@ export type DemoAction =
       impressions: number;
       reach: number;
     }
-  | { kind: 'exposures'; at: number; campaign: number; phones: readonly string[] };
+  | { kind: 'exposures'; at: number; campaign: number; phones: readonly string[] }
+  /** The baseline snapshot of a campaign, taken as its paid push launches. */
+  | { kind: 'baseline'; at: number; campaign: number }
+  /** The root-cause notes of a post-launch review (day 3, 7 or 14). */
+  | { kind: 'review'; at: number; campaign: number; day: 3 | 7 | 14; notes: string };
 
 export interface DemoPlan {
   /** When the campaigns and links are created: just before the first day. */
@@ -167,7 +190,8 @@ export function seededRandom(seed: number): () => number {
 
 /**
  * Plans the demo: campaigns, links and every click, chat, conversion, cost and send over `days`
- * days ending at `now`. Pure: all chance comes from `random`.
+ * days ending at `now`, and the first campaign's launch (its baseline snapshot and day-3 review
+ * note). Pure: all chance comes from `random`.
  *
  * @example planDemo({ campaigns: 4, random: seededRandom(1), now: Date.now() }).actions.length > 1000
  */
@@ -201,12 +225,32 @@ export function planDemo(options: DemoPlanOptions): DemoPlan {
         { variant: 'a', text: template.texts[0] },
         { variant: 'b', text: template.texts[1] },
       ],
+      launchAt: null,
     });
+  }
+  const actions: DemoAction[] = [];
+  // The first campaign's paid push launches on day 10, when there is room for its day-14 review;
+  // its links had warm-up traffic before.
+  const first = campaigns[0];
+  const launchAt = start + LAUNCH_DAY * DAY;
+  if (first && launchAt + 14 * DAY <= now) {
+    campaigns[0] = { ...first, launchAt };
+    const reviewAt = launchAt + 3 * DAY + 10 * HOUR;
+    actions.push(
+      { kind: 'baseline', at: launchAt, campaign: 0 },
+      {
+        kind: 'review',
+        at: reviewAt,
+        campaign: 0,
+        day: 3,
+        notes:
+          'Health check: both links redirect, refs arrive in the WhatsApp webhook, bots are filtered. No decision at day 3.',
+      },
+    );
   }
 
   // A few thousand clicks in all, whatever the number of campaigns, so the demo stays quick.
   const dailyClicks = Math.min(28, 170 / options.campaigns);
-  const actions: DemoAction[] = [];
   // The SMS list: each send goes to all of it, and each SMS chat comes from the next person on it
   // (a repeat would be a re-entry, not a new chat), then from people the sends never reached.
   const smsList = Array.from({ length: 300 }, phone);
@@ -306,12 +350,14 @@ export interface DemoCounts {
   refunds: number;
   costDays: number;
   exposures: number;
+  experiments: number;
+  baselines: number;
 }
 
 /** What `runDemo` needs of the server: `app.inject` and its clock. */
 export interface DemoTarget {
   inject(request: {
-    method: 'GET' | 'POST';
+    method: 'GET' | 'POST' | 'PUT';
     url: string;
     payload?: string;
     headers?: Record<string, string>;
@@ -327,7 +373,9 @@ const hubSignature = (body: string, secret: string) =>
 
 /**
  * Plays a plan through the HTTP app, moving the clock to each action's time, and counts what the
- * server recorded. Any refusal is a bug in the plan, so it throws with the server's answer.
+ * server recorded: campaigns with their A/B links and the experiment comparing them
+ * (POST /api/campaigns/:id/experiments), then every action, the baseline and review notes through
+ * their routes too. Any refusal is a bug in the plan, so it throws with the server's answer.
  *
  * @example const counts = await runDemo({ inject: (r) => server.app.inject(r), clock, key }, plan);
  */
@@ -343,9 +391,11 @@ export async function runDemo(target: DemoTarget, plan: DemoPlan): Promise<DemoC
     refunds: 0,
     costDays: 0,
     exposures: 0,
+    experiments: 0,
+    baselines: 0,
   };
   const send = async (
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     url: string,
     body?: unknown,
     headers: Record<string, string> = {},
@@ -378,10 +428,11 @@ export async function runDemo(target: DemoTarget, plan: DemoPlan): Promise<DemoC
       channels: [campaign.channel],
       utm: campaign.utm,
       notes: 'Made by `chatmark demo`.',
+      ...(campaign.launchAt !== null && { startsAt: new Date(campaign.launchAt).toISOString() }),
     });
     campaignIds.push(Number(created.id));
     counts.campaigns += 1;
-    const pair: { code: string }[] = [];
+    const pair: { code: string; id: number }[] = [];
     for (const link of campaign.links) {
       const made = await send('POST', '/api/links', {
         campaignId: created.id,
@@ -392,10 +443,21 @@ export async function runDemo(target: DemoTarget, plan: DemoPlan): Promise<DemoC
         variant: link.variant,
         utm: { content: `variant_${link.variant}` },
       });
-      pair.push({ code: String(made.code) });
+      pair.push({ code: String(made.code), id: Number(made.id) });
       counts.links += 1;
     }
     links.push(pair);
+    const [a, b] = pair;
+    if (a && b) {
+      const texts = campaign.channel === 'whatsapp' || campaign.channel === 'sms';
+      await send('POST', `/api/campaigns/${String(created.id)}/experiments`, {
+        name: texts ? 'Prefilled text a vs b' : 'Link a vs link b',
+        baselineLinkIds: [a.id],
+        variantLinkIds: [b.id],
+        ...DEMO_EXPERIMENT,
+      });
+      counts.experiments += 1;
+    }
   }
 
   const tokens = new Map<number, { token: string; channel: DemoChannel }>();
@@ -459,6 +521,17 @@ export async function runDemo(target: DemoTarget, plan: DemoPlan): Promise<DemoC
         counts.costDays += 1;
         break;
       }
+      case 'baseline': {
+        await send('POST', `/api/campaigns/${campaignIds[action.campaign]}/baseline`);
+        counts.baselines += 1;
+        break;
+      }
+      case 'review': {
+        await send('PUT', `/api/campaigns/${campaignIds[action.campaign]}/reviews/${action.day}`, {
+          notes: action.notes,
+        });
+        break;
+      }
       case 'exposures': {
         const answer = await send(
           'POST',
@@ -479,7 +552,7 @@ export async function runDemo(target: DemoTarget, plan: DemoPlan): Promise<DemoC
 }
 
 type Send = (
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   url: string,
   body?: unknown,
   headers?: Record<string, string>,
@@ -602,6 +675,7 @@ export function formatDemoSummary(counts: DemoCounts, key: string, url: string):
     `demo: ${n(counts.campaigns)} campaigns, ${n(counts.links)} links, ${n(counts.clicks)} clicks ` +
     `(${n(counts.bots)} bots), ${n(counts.chats)} chats, ${n(counts.qualified)} qualified, ` +
     `${n(counts.purchases)} purchases (${n(counts.refunds)} refund${counts.refunds === 1 ? '' : 's'}), ` +
-    `${n(counts.costDays)} cost days, ${n(counts.exposures)} SMS sends; admin key ${key} (shown once) — open ${url}`
+    `${n(counts.costDays)} cost days, ${n(counts.exposures)} SMS sends, ${n(counts.experiments)} A/B experiments, ` +
+    `${n(counts.baselines)} baseline snapshot${counts.baselines === 1 ? '' : 's'}; admin key ${key} (shown once) — open ${url}`
   );
 }

@@ -40,4 +40,7 @@ export async function signIn(page: Page, baseUrl: string, key: string): Promise<
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/app\/builder/);
+  // The URL is /app/builder even before the key is checked (the sign-in form shows on every path):
+  // signed in is when the session is stored and the frame with "Sign out" shows.
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }

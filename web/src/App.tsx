@@ -5,6 +5,8 @@ import { Layout } from './components/Layout.js';
 import { Loading } from './components/States.js';
 import { BuilderPage } from './pages/Builder.js';
 import { CampaignsPage } from './pages/Campaigns.js';
+import { ExperimentPage } from './pages/Experiment.js';
+import { ExperimentsPage } from './pages/Experiments.js';
 import { LinksPage } from './pages/Links.js';
 import { SettingsPage } from './pages/Settings.js';
 import { SignInPage } from './pages/SignIn.js';
@@ -28,6 +30,12 @@ function Page({ path }: { path: string }) {
     return <CampaignPage key={id} id={id} />;
   }
   if (match('/app/attribution', path)) return <AttributionPage />;
+  if (match('/app/experiments', path)) return <ExperimentsPage />;
+  const experiment = match('/app/experiments/:id', path);
+  if (experiment && /^\d+$/.test(experiment.id ?? '')) {
+    const id = Number(experiment.id);
+    return <ExperimentPage key={id} id={id} />;
+  }
   if (match('/app/settings', path)) return <SettingsPage />;
   return (
     <div className="page">

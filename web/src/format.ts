@@ -82,3 +82,29 @@ export function formatDateTime(value: string | null | undefined): string {
     new Date(value),
   );
 }
+
+/**
+ * A change with its sign and two decimals, as experiments report it; null stays "—".
+ *
+ * @example formatSignedPercent(0.04) // '+4.00%'; formatSignedPercent(-0.012) // '-1.20%'
+ */
+export function formatSignedPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined) return NONE;
+  return numberFormat({
+    style: 'percent',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+    signDisplay: 'exceptZero',
+  }).format(value);
+}
+
+/**
+ * A p-value with four decimals; below 0.0001 it says so rather than print zeros.
+ *
+ * @example formatPValue(0.1591812918) // '0.1592'; formatPValue(2e-5) // '< 0.0001'
+ */
+export function formatPValue(value: number | null | undefined): string {
+  if (value === null || value === undefined) return NONE;
+  const four = numberFormat({ minimumFractionDigits: 4, maximumFractionDigits: 4 });
+  return value < 0.0001 ? `< ${four.format(0.0001)}` : four.format(value);
+}

@@ -3,13 +3,21 @@ import type {
   ApiKey,
   AttributionModel,
   AttributionReport,
+  Baseline,
   Campaign,
   CampaignChange,
+  CompareBody,
+  Comparison,
+  Experiment,
+  ExperimentBody,
+  ExperimentResults,
   FunnelReport,
   Link,
   LinkBody,
   LinkPreview,
   LinkStats,
+  ReviewDay,
+  Reviews,
   Role,
 } from './types.js';
 
@@ -63,7 +71,10 @@ export const createKey = (body: { name: string; role: Role }) =>
 
 export const revokeKey = (id: number) => apiRequest<ApiKey>('DELETE', `/api/keys/${id}`);
 
-export const getFunnel = (campaignId: number, groupBy: 'campaign' | 'day', signal?: AbortSignal) =>
+/** How GET /api/reports/funnel can group a campaign's rows. */
+export type FunnelGroupBy = 'campaign' | 'day' | 'channel' | 'source' | 'variant';
+
+export const getFunnel = (campaignId: number, groupBy: FunnelGroupBy, signal?: AbortSignal) =>
   apiRequest<FunnelReport>('GET', `/api/reports/funnel?campaignId=${campaignId}&groupBy=${groupBy}`, {
     signal,
   });
@@ -91,6 +102,41 @@ export function attributionPath(query: AttributionQuery): string {
 
 export const getAttribution = (query: AttributionQuery, signal?: AbortSignal) =>
   apiRequest<AttributionReport>('GET', attributionPath(query), { signal });
+
+export const compareArms = (body: CompareBody, signal?: AbortSignal) =>
+  apiRequest<Comparison>('POST', '/api/experiments/compare', { body, signal });
+
+export const getExperiments = (campaignId: number, signal?: AbortSignal) =>
+  apiRequest<{ experiments: Experiment[] }>('GET', `/api/campaigns/${campaignId}/experiments`, {
+    signal,
+  }).then((r) => r.experiments);
+
+export const createExperiment = (campaignId: number, body: ExperimentBody) =>
+  apiRequest<Experiment>('POST', `/api/campaigns/${campaignId}/experiments`, { body });
+
+export const getExperimentResults = (id: number, signal?: AbortSignal) =>
+  apiRequest<ExperimentResults>('GET', `/api/experiments/${id}/results`, { signal });
+
+/** The campaign's latest baseline snapshot, or null when none was taken. */
+export const getBaseline = (campaignId: number, signal?: AbortSignal) =>
+  apiRequest<Baseline>('GET', `/api/campaigns/${campaignId}/baseline`, { signal }).catch((error: unknown) => {
+    // 404 `not_found` names the baseline; a missing campaign says `campaign_not_found`.
+    if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') return null;
+    throw error;
+  });
+
+export const takeBaseline = (campaignId: number) =>
+  apiRequest<Baseline>('POST', `/api/campaigns/${campaignId}/baseline`);
+
+export const getReviews = (campaignId: number, signal?: AbortSignal) =>
+  apiRequest<Reviews>('GET', `/api/campaigns/${campaignId}/reviews`, { signal });
+
+export const saveReviewNotes = (campaignId: number, day: ReviewDay, notes: string) =>
+  apiRequest<{ campaignId: number; day: ReviewDay; notes: string; updatedAt: string }>(
+    'PUT',
+    `/api/campaigns/${campaignId}/reviews/${day}`,
+    { body: { notes } },
+  );
 
 /**
  * Checks a key and finds its role without an endpoint that says it (a `GET /api/me` would):

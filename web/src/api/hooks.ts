@@ -2,14 +2,19 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { ApiError } from './client.js';
 import {
   type AttributionQuery,
+  type FunnelGroupBy,
   getAttribution,
+  getBaseline,
   getCampaign,
   getCampaignChangelog,
   getCampaigns,
+  getExperimentResults,
+  getExperiments,
   getFunnel,
   getKeys,
   getLinks,
   getLinkStats,
+  getReviews,
   type LinkQuery,
   previewLink,
 } from './endpoints.js';
@@ -107,13 +112,29 @@ export const useKeys = (enabled: boolean) => useFetch(enabled ? 'keys' : null, g
  * The funnel report of a campaign. `data` is null while the server has no funnel endpoint
  * (404 without a campaign error), so pages can show a placeholder instead of an error.
  */
-export const useFunnel = (campaignId: number, groupBy: 'campaign' | 'day') =>
+export const useFunnel = (campaignId: number, groupBy: FunnelGroupBy) =>
   useFetch<FunnelReport | null>(`funnel:${campaignId}:${groupBy}`, (signal) =>
     getFunnel(campaignId, groupBy, signal).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') return null;
       throw error;
     }),
   );
+
+/** A campaign's experiments; a null id (no campaign chosen yet) loads nothing. */
+export const useExperiments = (campaignId: number | null) =>
+  useFetch(campaignId === null ? null : `experiments:${campaignId}`, (signal) =>
+    getExperiments(campaignId ?? 0, signal),
+  );
+
+export const useExperimentResults = (id: number) =>
+  useFetch(`experiment-results:${id}`, (signal) => getExperimentResults(id, signal));
+
+/** The campaign's baseline snapshot; `data` is null when none was taken yet. */
+export const useBaseline = (campaignId: number) =>
+  useFetch(`baseline:${campaignId}`, (signal) => getBaseline(campaignId, signal));
+
+export const useReviews = (campaignId: number) =>
+  useFetch(`reviews:${campaignId}`, (signal) => getReviews(campaignId, signal));
 
 /**
  * The attribution report once per model for the same period, grouping and window, in the order

@@ -200,3 +200,168 @@ export interface AttributionReport {
   rows: AttributionRow[];
   unattributed: { count: number; value: Record<string, number> };
 }
+
+/** The rates an experiment may decide on (src/services/compare.ts DECISION_METRICS). */
+export const DECISION_METRICS = [
+  'conversion_rate',
+  'qualification_rate',
+  'click_to_message_rate',
+  'chat_start_rate',
+] as const;
+export type DecisionMetric = (typeof DECISION_METRICS)[number];
+
+export type Verdict = 'ship' | 'hold' | 'rollback';
+/** The rule of spec/metrics.md §3 that decided the verdict. */
+export type VerdictRule = 'srm' | 'sample' | 'rollback' | 'ship' | 'inconclusive';
+
+/** Units and successes of one arm: chats started and purchases, say. */
+export interface ArmCounts {
+  n: number;
+  x: number;
+}
+
+/** The body of POST /api/experiments/compare: two {n, x} arms, or two plain values. */
+export type CompareBody =
+  | {
+      baseline: ArmCounts;
+      variant: ArmCounts;
+      /** The planned [baseline, variant] split, for the sample-ratio check. */
+      weights?: [number, number];
+    }
+  | { baseline: number; variant: number; counts?: boolean };
+
+interface ComparisonCommon {
+  relativeChange: number | null;
+  /** 95% CI of the relative change. */
+  ci: [number, number] | null;
+  pValue: number | null;
+  /** The verdict's reason, or why there is none, in words with the numbers behind it. */
+  reason: string;
+}
+
+/** The answer for two {n, x} arms (src/services/compare.ts ProportionsResult). */
+export interface ProportionsComparison extends ComparisonCommon {
+  mode: 'proportions';
+  verdict: Verdict;
+  rule: VerdictRule;
+  baselineRate: number | null;
+  variantRate: number | null;
+  se: number | null;
+  df: number | null;
+  /** The pooled two-proportion z-test, oriented variant − baseline. */
+  zTest: { z: number | null; pValue: number | null };
+  /** Present when a planned split was given. */
+  srm?: { chi2: number | null; pValue: number | null; mismatch: boolean };
+  /** Units per arm to detect the observed lift (α 0.05, power 0.8); null without a lift. */
+  minimumSample: number | null;
+}
+
+/** The answer for two plain values: no interval, so no verdict. */
+export interface ValuesComparison extends ComparisonCommon {
+  mode: 'values';
+  verdict: null;
+  rule: null;
+  /** Poisson z with `counts`, else null. */
+  z: number | null;
+}
+
+export type Comparison = ProportionsComparison | ValuesComparison;
+
+/** A stored experiment (GET /api/campaigns/:id/experiments). Fractions: 0.02 is 2%. */
+export interface Experiment {
+  id: number;
+  campaignId: number;
+  name: string;
+  decisionMetric: DecisionMetric;
+  baselineLinkIds: number[];
+  variantLinkIds: number[];
+  expectedWeights: [number, number] | null;
+  minConversions: number;
+  plannedSampleSize: number | null;
+  minimumEffect: number;
+  rollbackThreshold: number;
+  createdAt: string;
+}
+
+/** The body of POST /api/campaigns/:id/experiments. */
+export interface ExperimentBody {
+  name: string;
+  decisionMetric: DecisionMetric;
+  baselineLinkIds: number[];
+  variantLinkIds: number[];
+  expectedWeights?: [number, number] | null;
+  minConversions?: number;
+  plannedSampleSize?: number | null;
+  minimumEffect?: number;
+  rollbackThreshold?: number;
+}
+
+/** The funnel counts of a link group or a campaign over a period (human clicks only). */
+export interface FunnelTally {
+  link_clicks: number;
+  landing_visits: number;
+  chats_started: number;
+  qualified: number;
+  conversions: number;
+}
+
+export interface ExperimentArm extends FunnelTally {
+  linkIds: number[];
+  /** The decision metric of this arm. */
+  rate: number | null;
+}
+
+/** GET /api/experiments/:id/results: the arms counted from the store, compared on the metric. */
+export interface ExperimentResults extends ProportionsComparison {
+  experiment: Experiment;
+  parameters: { from: string; to: string; metric: DecisionMetric; conversion: string };
+  arms: { baseline: ExperimentArm; variant: ExperimentArm };
+}
+
+/** GET /api/campaigns/:id/baseline: the campaign's counts and rates when the snapshot was taken. */
+export interface Baseline {
+  campaignId: number;
+  takenAt: string;
+  metrics: FunnelTally & {
+    conversion: string;
+    click_to_message_rate: number | null;
+    chat_start_rate: number | null;
+    qualification_rate: number | null;
+    conversion_rate: number | null;
+  };
+}
+
+export const REVIEW_DAYS = [3, 7, 14] as const;
+export type ReviewDay = (typeof REVIEW_DAYS)[number];
+
+/** One post-launch review: expected (the baseline) vs actual (launch to launch + day). */
+export interface Review {
+  day: ReviewDay;
+  dueAt: string;
+  due: boolean;
+  from: string;
+  to: string;
+  expected: number | null;
+  actual: number | null;
+  relativeChange: number | null;
+  ci: [number, number] | null;
+  pValue: number | null;
+  verdict: Verdict | null;
+  /** `health_check`: day 3 held back a ship. */
+  rule: VerdictRule | 'health_check' | null;
+  reason: string;
+  counts: { expected: ArmCounts | null; actual: ArmCounts } | null;
+  notes: string | null;
+  notesUpdatedAt: string | null;
+}
+
+/** GET /api/campaigns/:id/reviews. */
+export interface Reviews {
+  campaignId: number;
+  launchedAt: string;
+  metric: DecisionMetric;
+  conversion: string;
+  experimentId: number | null;
+  baseline: { takenAt: string; value: number | null } | null;
+  reviews: Review[];
+}

@@ -24,19 +24,28 @@ export function clicksByDay(stats: readonly LinkStats[]): ClicksByDay[] {
       days.set(d.day, entry);
     }
   }
+  return fillDays(days, (day) => ({ day, humans: 0, bots: 0 }));
+}
+
+/**
+ * The entries of `days` (keyed by UTC day, `2026-11-22`) from the first day to the last in order,
+ * with `empty(day)` for the days in between that have none, so a time axis has no gaps.
+ */
+export function fillDays<T>(days: ReadonlyMap<string, T>, empty: (day: string) => T): T[] {
   const sorted = [...days.keys()].sort();
   const first = sorted[0];
   const last = sorted.at(-1);
   if (first === undefined || last === undefined) return [];
-  const out: ClicksByDay[] = [];
+  const out: T[] = [];
   for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
-    out.push(days.get(day) ?? { day, humans: 0, bots: 0 });
+    out.push(days.get(day) ?? empty(day));
   }
   return out;
 }
 
-const shortDay = (day: string) =>
+/** A UTC day as a short axis label: `Nov 22` in en-US. */
+export const shortDay = (day: string) =>
   new Intl.DateTimeFormat(navigator.language, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${day}T00:00:00Z`),
   );
@@ -53,10 +62,23 @@ export function ClicksChart({ data }: { data: readonly ClicksByDay[] }) {
           <Tooltip
             labelFormatter={(label) => formatDate(String(label))}
             formatter={(value) => formatNumber(Number(value))}
+            isAnimationActive={false}
           />
           <Legend />
-          <Bar dataKey="humans" name="Human clicks" stackId="clicks" fill="#0f766e" />
-          <Bar dataKey="bots" name="Bots and previews" stackId="clicks" fill="#94a3b8" />
+          <Bar
+            dataKey="humans"
+            name="Human clicks"
+            stackId="clicks"
+            fill="#0f766e"
+            isAnimationActive={false}
+          />
+          <Bar
+            dataKey="bots"
+            name="Bots and previews"
+            stackId="clicks"
+            fill="#94a3b8"
+            isAnimationActive={false}
+          />
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -12,6 +12,7 @@ import { useFunnel } from '../api/hooks.js';
 import type { FunnelReport, FunnelRow } from '../api/types.js';
 import { formatDate, formatMoney, formatNumber, formatPercent } from '../format.js';
 import { Empty, ErrorNote, Loading } from './States.js';
+import { Tile } from './Tile.js';
 
 const MODEL_TEXT: Readonly<Record<string, string>> = {
   last_touch: 'last touch',
@@ -21,16 +22,6 @@ const MODEL_TEXT: Readonly<Record<string, string>> = {
   position_based: 'position based',
   billboard: 'billboard',
 };
-
-function Tile({ label, value, hint }: { label: string; value: string; hint?: string }) {
-  return (
-    <div className="tile">
-      <div className="tile-label">{label}</div>
-      <div className="tile-value">{value}</div>
-      {hint && <div className="tile-hint">{hint}</div>}
-    </div>
-  );
-}
 
 /** How the numbers were made, so they can be reproduced (the report echoes its parameters). */
 function Parameters({ report }: { report: FunnelReport }) {
@@ -111,8 +102,8 @@ function FunnelChart({ row }: { row: FunnelRow }) {
             tickFormatter={(v: number) => formatNumber(v)}
           />
           <YAxis type="category" dataKey="stage" width={80} fontSize={12} />
-          <Tooltip formatter={(value) => formatNumber(Number(value))} />
-          <Bar dataKey="value" name="Count" fill="#0f766e">
+          <Tooltip formatter={(value) => formatNumber(Number(value))} isAnimationActive={false} />
+          <Bar dataKey="value" name="Count" fill="#0f766e" isAnimationActive={false}>
             <LabelList
               dataKey="value"
               position="right"

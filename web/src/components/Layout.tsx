@@ -7,6 +7,7 @@ const NAV = [
   { to: '/app/links', label: 'Links' },
   { to: '/app/campaigns', label: 'Campaigns' },
   { to: '/app/attribution', label: 'Attribution' },
+  { to: '/app/experiments', label: 'Experiments' },
   { to: '/app/settings', label: 'Settings' },
 ] as const;
 

@@ -310,7 +310,7 @@ function AttributionChart({
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="key" fontSize={12} />
           <YAxis fontSize={12} tickFormatter={(v: number) => formatNumber(v)} />
-          <Tooltip formatter={(value) => formatNumber(Number(value))} />
+          <Tooltip formatter={(value) => formatNumber(Number(value))} isAnimationActive={false} />
           <Legend />
           {columns.map((m) => (
             <Bar

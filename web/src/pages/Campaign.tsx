@@ -1,9 +1,12 @@
 import { useMemo } from 'react';
-import { useCampaign, useCampaignChangelog, useLinks, useLinksStats } from '../api/hooks.js';
+import { useCampaign, useCampaignChangelog, useFunnel, useLinks, useLinksStats } from '../api/hooks.js';
 import type { Campaign } from '../api/types.js';
 import { AppLink } from '../components/AppLink.js';
+import { Breakdown } from '../components/Breakdown.js';
+import { ChatsChart, chatsByDay } from '../components/ChatsChart.js';
 import { ClicksChart, clicksByDay } from '../components/ClicksChart.js';
 import { FunnelPanel } from '../components/FunnelPanel.js';
+import { BaselineAndReviews } from '../components/Reviews.js';
 import { Empty, ErrorNote, Loading } from '../components/States.js';
 import { formatDate, formatDateTime, formatMoney, formatNumber, NONE } from '../format.js';
 
@@ -13,7 +16,10 @@ const show = (value: unknown) =>
 
 const plural = (n: number, word: string) => `${formatNumber(n)} ${word}${n === 1 ? '' : 's'}`;
 
-/** One campaign: its settings, clicks per day, the funnel, and every change made to it. */
+/**
+ * One campaign: its settings, the funnel, clicks and chats per day, the breakdown by channel,
+ * source and variant, the baseline and the day 3 / 7 / 14 reviews, and every change made to it.
+ */
 export function CampaignPage({ id }: { id: number }) {
   const campaign = useCampaign(id);
   if (campaign.error) {
@@ -39,9 +45,14 @@ function CampaignView({ campaign }: { campaign: Campaign }) {
       </p>
       <div className="page-head">
         <h1>{campaign.name}</h1>
-        <AppLink to={`/app/links?campaign=${campaign.id}`} className="button secondary">
-          Its links
-        </AppLink>
+        <div className="row">
+          <AppLink to={`/app/links?campaign=${campaign.id}`} className="button secondary">
+            Its links
+          </AppLink>
+          <AppLink to={`/app/experiments?campaign=${campaign.id}`} className="button secondary">
+            Its experiments
+          </AppLink>
+        </div>
       </div>
       <section className="card">
         <dl className="details">
@@ -81,10 +92,23 @@ function CampaignView({ campaign }: { campaign: Campaign }) {
         <FunnelPanel campaignId={campaign.id} />
       </section>
 
+      <div className="grid-2 wide">
+        <section className="card">
+          <h2>Clicks per day</h2>
+          <Clicks campaignId={campaign.id} />
+        </section>
+        <section className="card">
+          <h2>Chats per day</h2>
+          <Chats campaignId={campaign.id} />
+        </section>
+      </div>
+
       <section className="card">
-        <h2>Clicks per day</h2>
-        <Clicks campaignId={campaign.id} />
+        <h2>Breakdown</h2>
+        <Breakdown campaignId={campaign.id} />
       </section>
+
+      <BaselineAndReviews campaignId={campaign.id} />
 
       <section className="card">
         <h2>Changelog</h2>
@@ -126,6 +150,30 @@ function Clicks({ campaignId }: { campaignId: number }) {
         {plural(links.data.length, 'link')} (days in UTC).
       </p>
       <ClicksChart data={days} />
+    </>
+  );
+}
+
+function Chats({ campaignId }: { campaignId: number }) {
+  const report = useFunnel(campaignId, 'day');
+  const days = useMemo(() => chatsByDay(report.data?.rows ?? []), [report.data]);
+  if (report.error) return <ErrorNote error={report.error} onRetry={report.reload} />;
+  if (report.data === undefined) return <Loading what="Loading chats" />;
+  const total = days.reduce((n, d) => n + d.chats, 0);
+  if (report.data === null || total === 0) {
+    return (
+      <Empty>
+        <p>No chats started in this period.</p>
+      </Empty>
+    );
+  }
+  return (
+    <>
+      <p className="hint">
+        {plural(total, 'chat')} started, first chats per contact (days in UTC;{' '}
+        {formatDate(report.data.parameters.from)} – {formatDate(report.data.parameters.to)}).
+      </p>
+      <ChatsChart data={days} />
     </>
   );
 }
