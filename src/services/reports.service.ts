@@ -4,6 +4,7 @@ import {
   type AttributionModel,
   attribute,
   type Conversion,
+  createAggregator,
   type Touch,
   type Windows,
 } from '../domain/attribution/index.js';
@@ -217,7 +218,8 @@ export async function buildReport(db: Db, params: ReportParams) {
     }
   }
 
-  const attributed = await attributeConversions(db, params, conversionType, dims);
+  const attributed = (visit: (slice: AttributedSlice) => void) =>
+    attributeSlices(db, params, conversionType, dims, visit);
   return { groups, attributed, conversionType, moneyGroups };
 }
 
@@ -274,80 +276,92 @@ function toTouch(
   }
 }
 
+/** The attributed conversions of one slice of the period. */
+interface AttributedSlice {
+  /** Results of the given type, keeping only those that touch the filtered campaign (or are unattributed, without a filter). */
+  of(type: string): Attribution[];
+}
+
 /**
- * Every conversion in the period with its touches, attributed. The touches are stored with each
- * event as it arrives (store/touches.repository.ts): the event's own click and discount code, and
- * its contact's clicks, chat starts and exposures, filed under each campaign they touch: a
- * campaign's conversions are one key range.
+ * Every conversion in the period with its touches, attributed, handed to `visit` a slice of the
+ * period at a time. The touches are stored with each event as it arrives
+ * (store/touches.repository.ts): the event's own click and discount code, and its contact's
+ * clicks, chat starts and exposures, filed under each campaign they touch: a campaign's
+ * conversions are one key range. Without a campaign filter the period is read a day at a time, so
+ * memory holds one day of conversions, not the whole store's.
  */
-async function attributeConversions(
+async function attributeSlices(
   db: Db,
   params: ReportParams,
   conversionType: string,
   dims: Awaited<ReturnType<typeof loadDims>>,
-) {
+  visit: (slice: AttributedSlice) => void,
+): Promise<void> {
   const types = [...new Set([conversionType, 'purchase', 'refund'])];
   const campaignId = params.campaignId;
-  const conversions = new Map<number, { type: string; conversion: Conversion; touches: AttributedTouch[] }>();
-  const add = (id: number, type: string, at: number, amount: number | null, currency: string | null) => {
-    let entry = conversions.get(id);
-    if (!entry) {
-      entry = {
-        type,
-        conversion: {
-          id,
-          at: Number(at),
-          ...(amount !== null && currency !== null && { value: { amount: Number(amount), currency } }),
-        },
-        touches: [],
-      };
-      conversions.set(id, entry);
-    }
-    return entry;
-  };
-  const touches = db
-    .selectFrom('event_touches')
-    .selectAll()
-    .where('filed_under', '=', campaignId ?? 0)
-    .where('event_type', 'in', types)
-    .where('event_at', '>=', params.from)
-    .where('event_at', '<', params.to);
-  if (campaignId === undefined) {
-    // Every conversion, those without any touch too (they are the unattributed ones).
-    for (const e of await db
-      .selectFrom('events')
-      .select(['id', 'type', 'occurred_at', 'amount', 'currency'])
-      .where('type', 'in', types)
-      .where('occurred_at', '>=', params.from)
-      .where('occurred_at', '<', params.to)
-      .execute()) {
-      add(e.id, e.type, e.occurred_at, e.amount, e.currency);
-    }
-  }
-  for (const row of await touches.execute()) {
-    add(row.event_id, row.event_type, row.event_at, row.amount, row.currency).touches.push(
-      toTouch(row, dims),
-    );
-  }
-
   const options = {
     model: params.model,
     windows: params.windows,
     ...(params.halfLifeMs !== undefined && { halfLifeMs: params.halfLifeMs }),
   };
-  const results: (Attribution & { type: string })[] = [];
-  for (const { type, conversion, touches: list } of conversions.values()) {
-    results.push(Object.assign(attribute(conversion, list, options), { type }));
-  }
   const inCampaign = (touch: Touch) => campaignId === undefined || touch.campaignId === campaignId;
-  return {
-    /** Results of the given type, keeping only those that touch the filtered campaign (or are unattributed, without a filter). */
-    of(type: string): Attribution[] {
-      return results.filter(
-        (r) => r.type === type && (campaignId === undefined || r.eligible.some(inCampaign)),
+  const sliceMs = campaignId === undefined ? DAY : params.to - params.from;
+  for (let from = params.from; from < params.to; from += sliceMs) {
+    const to = Math.min(params.to, from + sliceMs);
+    const conversions = new Map<
+      number,
+      { type: string; conversion: Conversion; touches: AttributedTouch[] }
+    >();
+    const add = (id: number, type: string, at: number, amount: number | null, currency: string | null) => {
+      let entry = conversions.get(id);
+      if (!entry) {
+        entry = {
+          type,
+          conversion: {
+            id,
+            at: Number(at),
+            ...(amount !== null && currency !== null && { value: { amount: Number(amount), currency } }),
+          },
+          touches: [],
+        };
+        conversions.set(id, entry);
+      }
+      return entry;
+    };
+    if (campaignId === undefined) {
+      // Every conversion, those without any touch too (they are the unattributed ones).
+      for (const e of await db
+        .selectFrom('events')
+        .select(['id', 'type', 'occurred_at', 'amount', 'currency'])
+        .where('type', 'in', types)
+        .where('occurred_at', '>=', from)
+        .where('occurred_at', '<', to)
+        .execute()) {
+        add(e.id, e.type, e.occurred_at, e.amount, e.currency);
+      }
+    }
+    for (const row of await db
+      .selectFrom('event_touches')
+      .selectAll()
+      .where('filed_under', '=', campaignId ?? 0)
+      .where('event_type', 'in', types)
+      .where('event_at', '>=', from)
+      .where('event_at', '<', to)
+      .execute()) {
+      add(row.event_id, row.event_type, row.event_at, row.amount, row.currency).touches.push(
+        toTouch(row, dims),
       );
-    },
-  };
+    }
+
+    const results: (Attribution & { type: string })[] = [];
+    for (const { type, conversion, touches } of conversions.values()) {
+      results.push(Object.assign(attribute(conversion, touches, options), { type }));
+    }
+    visit({
+      of: (type) =>
+        results.filter((r) => r.type === type && (campaignId === undefined || r.eligible.some(inCampaign))),
+    });
+  }
 }
 
 export interface FunnelRow
@@ -368,7 +382,6 @@ export async function funnelReport(db: Db, params: ReportParams) {
   const { groups, attributed, conversionType } = report;
   const convKey = (touch: Touch) =>
     params.groupBy === 'day' ? '' : (touch as AttributedTouch).dims[params.groupBy as keyof Dims];
-  const conversionResults = attributed.of(conversionType);
   const inFilter = (touch: Touch) =>
     params.campaignId === undefined || touch.campaignId === params.campaignId;
 
@@ -396,57 +409,61 @@ export async function funnelReport(db: Db, params: ReportParams) {
     params.groupBy === 'day' ? dayKey(result) : convKey(touch);
 
   let unattributed = 0;
-  for (const result of conversionResults) {
-    if (result.unattributed) {
-      unattributed += 1;
-      continue;
-    }
-    const assisted = new Set<string>();
-    for (const { touch, credit } of result.credits)
-      if (inFilter(touch)) slot(groupKeyOf(result, touch)).conversions += credit;
-    if (result.immediate && inFilter(result.immediate))
-      slot(groupKeyOf(result, result.immediate)).immediate += 1;
-    const immediateKey =
-      result.immediate && inFilter(result.immediate) ? groupKeyOf(result, result.immediate) : null;
-    for (const touch of result.assists) if (inFilter(touch)) assisted.add(groupKeyOf(result, touch));
-    for (const key of assisted) {
-      if (key === immediateKey) continue;
-      slot(key).assisted += 1;
-      const money = result.conversion.value;
-      if (money && conversionType === 'purchase') {
-        const revenue = slot(key).assistedRevenue;
-        revenue.set(money.currency, (revenue.get(money.currency) ?? 0) + money.amount);
+  await attributed((slice) => {
+    for (const result of slice.of(conversionType)) {
+      if (result.unattributed) {
+        unattributed += 1;
+        continue;
+      }
+      const assisted = new Set<string>();
+      for (const { touch, credit } of result.credits)
+        if (inFilter(touch)) slot(groupKeyOf(result, touch)).conversions += credit;
+      if (result.immediate && inFilter(result.immediate))
+        slot(groupKeyOf(result, result.immediate)).immediate += 1;
+      const immediateKey =
+        result.immediate && inFilter(result.immediate) ? groupKeyOf(result, result.immediate) : null;
+      for (const touch of result.assists) if (inFilter(touch)) assisted.add(groupKeyOf(result, touch));
+      for (const key of assisted) {
+        if (key === immediateKey) continue;
+        slot(key).assisted += 1;
+        const money = result.conversion.value;
+        if (money && conversionType === 'purchase') {
+          const revenue = slot(key).assistedRevenue;
+          revenue.set(money.currency, (revenue.get(money.currency) ?? 0) + money.amount);
+        }
       }
     }
-  }
-  // Revenue: purchases net of refunds, credited with the same model (integer minor units).
-  for (const [type, sign] of [
-    ['purchase', 1],
-    ['refund', -1],
-  ] as const) {
-    const results = attributed.of(type).filter((r) => !r.unattributed);
-    if (results.length === 0) continue;
-    const summary = aggregate(results, { by: (touch) => (inFilter(touch) ? `${convKey(touch)}` : '\u0000') });
-    if (params.groupBy === 'day') {
-      for (const r of results) {
-        const money = r.conversion.value;
-        if (!money) continue;
-        const share = r.credits.filter((c) => inFilter(c.touch)).reduce((s, c) => s + c.credit, 0);
-        const revenue = slot(dayKey(r)).revenue;
-        revenue.set(
-          money.currency,
-          (revenue.get(money.currency) ?? 0) + sign * Math.round(share * money.amount),
-        );
+    // Revenue: purchases net of refunds, credited with the same model (integer minor units).
+    for (const [type, sign] of [
+      ['purchase', 1],
+      ['refund', -1],
+    ] as const) {
+      const results = slice.of(type).filter((r) => !r.unattributed);
+      if (results.length === 0) continue;
+      const summary = aggregate(results, {
+        by: (touch) => (inFilter(touch) ? `${convKey(touch)}` : '\u0000'),
+      });
+      if (params.groupBy === 'day') {
+        for (const r of results) {
+          const money = r.conversion.value;
+          if (!money) continue;
+          const share = r.credits.filter((c) => inFilter(c.touch)).reduce((s, c) => s + c.credit, 0);
+          const revenue = slot(dayKey(r)).revenue;
+          revenue.set(
+            money.currency,
+            (revenue.get(money.currency) ?? 0) + sign * Math.round(share * money.amount),
+          );
+        }
+        continue;
       }
-      continue;
+      for (const row of summary.rows) {
+        if (row.key === '\u0000') continue;
+        const revenue = slot(row.key).revenue;
+        for (const [currency, amount] of Object.entries(row.value))
+          revenue.set(currency, (revenue.get(currency) ?? 0) + sign * amount);
+      }
     }
-    for (const row of summary.rows) {
-      if (row.key === '\u0000') continue;
-      const revenue = slot(row.key).revenue;
-      for (const [currency, amount] of Object.entries(row.value))
-        revenue.set(currency, (revenue.get(currency) ?? 0) + sign * amount);
-    }
-  }
+  });
 
   const keys = new Set([...groups.keys(), ...credited.keys()]);
   const rows: FunnelRow[] = [];
@@ -530,8 +547,9 @@ function round6(value: number): number {
 /** The over-attribution view: per campaign or channel, credited vs claimed, immediate and assisted. */
 export async function attributionReport(db: Db, params: ReportParams & { groupBy: 'campaign' | 'channel' }) {
   const report = await buildReport(db, params);
-  const results = report.attributed.of(report.conversionType);
-  const summary = aggregate(results, { by: (touch) => (touch as AttributedTouch).dims[params.groupBy] });
+  const aggregator = createAggregator({ by: (touch) => (touch as AttributedTouch).dims[params.groupBy] });
+  await report.attributed((slice) => aggregator.add(slice.of(report.conversionType)));
+  const summary = aggregator.summary();
   return {
     conversion: report.conversionType,
     conversions: summary.conversions,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChatmarkError } from '../errors.js';
-import { aggregate } from './aggregate.js';
+import { aggregate, createAggregator } from './aggregate.js';
 import { attribute } from './attribute.js';
 import type { AttributionModel, Conversion, Touch } from './types.js';
 import { DAY_MS, HOUR_MS } from './windows.js';
@@ -136,6 +136,27 @@ describe('aggregate: the over-attribution view (spec/metrics.md §2)', () => {
       ['telegram', -333],
       ['whatsapp', -333],
     ]);
+  });
+
+  it.each(['linear', 'last_touch', 'time_decay', 'position_based'] as const)(
+    '%s: adding results slice by slice sums exactly as one call over all of them',
+    (model) => {
+      const results = scenario(model);
+      const whole = aggregate(results, byChannel);
+      for (const cut of [0, 1, 2, 3]) {
+        const parts = createAggregator(byChannel);
+        parts.add(results.slice(0, cut));
+        parts.add(results.slice(cut));
+        expect(parts.summary()).toEqual(whole);
+      }
+      expect(whole.conversions).toBe(3);
+    },
+  );
+
+  it('refuses a slice computed with other parameters than the first', () => {
+    const parts = createAggregator(byChannel);
+    parts.add(scenario('linear'));
+    expect(() => parts.add(scenario('last_touch'))).toThrow(ChatmarkError);
   });
 
   it('an empty list gives an empty summary', () => {

@@ -54,10 +54,24 @@ export interface AggregateOptions {
  * @example aggregate(results, { by: (touch) => touch.channel ?? '(none)' }).rows
  */
 export function aggregate(results: readonly Attribution[], options: AggregateOptions): AttributionSummary {
-  checkSameParameters(results);
+  const aggregator = createAggregator(options);
+  aggregator.add(results);
+  return aggregator.summary();
+}
+
+/**
+ * `aggregate` in parts: results added batch by batch (a report reads its conversions a slice at a
+ * time, so memory holds one slice, not the period), summed exactly as one `aggregate` call over
+ * all of them would.
+ *
+ * @example const a = createAggregator({ by }); a.add(slice1); a.add(slice2); a.summary()
+ */
+export function createAggregator(options: AggregateOptions) {
   const rows = new Map<string, AttributionRow>();
   const value: MoneyByCurrency = {};
   const unattributed = { count: 0, value: {} as MoneyByCurrency };
+  let first: Attribution | undefined;
+  let conversions = 0;
   const rowOf = (key: string): AttributionRow => {
     let row = rows.get(key);
     if (row === undefined) {
@@ -67,51 +81,58 @@ export function aggregate(results: readonly Attribution[], options: AggregateOpt
     return row;
   };
 
-  for (const result of results) {
-    const money = result.conversion.value;
-    if (money !== undefined) addMoney(value, money.currency, money.amount);
-    if (result.unattributed) {
-      unattributed.count += 1;
-      if (money !== undefined) addMoney(unattributed.value, money.currency, money.amount);
-      continue;
-    }
-
-    for (const key of new Set(result.eligible.map(options.by))) rowOf(key).claimed += 1;
-    const immediateKey = result.immediate === null ? null : options.by(result.immediate);
-    if (immediateKey !== null) rowOf(immediateKey).immediate += 1;
-    for (const key of new Set(result.assists.map(options.by)))
-      if (key !== immediateKey) rowOf(key).assisted += 1;
-
-    const creditByKey = new Map<string, number>();
-    for (const { touch, credit } of result.credits) {
-      const key = options.by(touch);
-      creditByKey.set(key, (creditByKey.get(key) ?? 0) + credit);
-    }
-    // Sorted so that the largest-remainder tie-break does not depend on the order of the credits.
-    const keys = [...creditByKey.keys()].sort(compareKeys);
-    // A key's share of one conversion is at most 1; the clamp only removes float excess, and it
-    // keeps credited ≤ claimed exact for every key.
-    for (const key of keys) rowOf(key).credited += Math.min(1, creditByKey.get(key)!);
-    if (money !== undefined) {
-      const parts = allocateMinorUnits(
-        money.amount,
-        keys.map((key) => creditByKey.get(key)!),
-      );
-      keys.forEach((key, i) => {
-        addMoney(rowOf(key).value, money.currency, parts[i]!);
-      });
-    }
-  }
-
-  const first = results[0];
   return {
-    model: first?.model ?? null,
-    windows: first?.windows ?? null,
-    halfLifeMs: first?.halfLifeMs ?? null,
-    conversions: results.length,
-    value,
-    rows: [...rows.values()].sort((a, b) => compareKeys(a.key, b.key)),
-    unattributed,
+    add(results: readonly Attribution[]): void {
+      first ??= results[0];
+      if (first) checkSameParameters(first, results);
+      conversions += results.length;
+      for (const result of results) {
+        const money = result.conversion.value;
+        if (money !== undefined) addMoney(value, money.currency, money.amount);
+        if (result.unattributed) {
+          unattributed.count += 1;
+          if (money !== undefined) addMoney(unattributed.value, money.currency, money.amount);
+          continue;
+        }
+
+        for (const key of new Set(result.eligible.map(options.by))) rowOf(key).claimed += 1;
+        const immediateKey = result.immediate === null ? null : options.by(result.immediate);
+        if (immediateKey !== null) rowOf(immediateKey).immediate += 1;
+        for (const key of new Set(result.assists.map(options.by)))
+          if (key !== immediateKey) rowOf(key).assisted += 1;
+
+        const creditByKey = new Map<string, number>();
+        for (const { touch, credit } of result.credits) {
+          const key = options.by(touch);
+          creditByKey.set(key, (creditByKey.get(key) ?? 0) + credit);
+        }
+        // Sorted so that the largest-remainder tie-break does not depend on the order of the credits.
+        const keys = [...creditByKey.keys()].sort(compareKeys);
+        // A key's share of one conversion is at most 1; the clamp only removes float excess, and it
+        // keeps credited ≤ claimed exact for every key.
+        for (const key of keys) rowOf(key).credited += Math.min(1, creditByKey.get(key)!);
+        if (money !== undefined) {
+          const parts = allocateMinorUnits(
+            money.amount,
+            keys.map((key) => creditByKey.get(key)!),
+          );
+          keys.forEach((key, i) => {
+            addMoney(rowOf(key).value, money.currency, parts[i]!);
+          });
+        }
+      }
+    },
+    summary(): AttributionSummary {
+      return {
+        model: first?.model ?? null,
+        windows: first?.windows ?? null,
+        halfLifeMs: first?.halfLifeMs ?? null,
+        conversions,
+        value,
+        rows: [...rows.values()].sort((a, b) => compareKeys(a.key, b.key)),
+        unattributed,
+      };
+    },
   };
 }
 
@@ -123,9 +144,7 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function checkSameParameters(results: readonly Attribution[]): void {
-  const first = results[0];
-  if (first === undefined) return;
+function checkSameParameters(first: Attribution, results: readonly Attribution[]): void {
   const same = (result: Attribution): boolean =>
     result.model === first.model &&
     result.halfLifeMs === first.halfLifeMs &&

@@ -3,7 +3,7 @@
  * one conversion, then `aggregate` the results per channel, campaign or link.
  */
 export type { AggregateOptions, AttributionRow, AttributionSummary, MoneyByCurrency } from './aggregate.js';
-export { aggregate } from './aggregate.js';
+export { aggregate, createAggregator } from './aggregate.js';
 export { allocateMinorUnits } from './allocate.js';
 export { attribute } from './attribute.js';
 export type { BillboardSelection } from './billboard.js';
