@@ -83,6 +83,25 @@ describe('dashboard in Chromium: the link builder', () => {
       .toBe('1');
     await page.screenshot({ path: join(ARTIFACTS, 'links.png') });
 
+    // A web link's UTM values are linted as they are typed, and one click applies the fixes.
+    await page.goto(`${serve.baseUrl}/app/builder`);
+    await page.getByLabel('Web page').check();
+    await page.getByLabel('Destination URL').fill('https://shop.example/spring');
+    await page.getByLabel('Source', { exact: true }).fill('Insta Gram');
+    await page.getByLabel('Medium', { exact: true }).fill('Whats App');
+    const findings = page.getByTestId('utm-findings').locator('li');
+    await expect
+      .poll(() => findings.evaluateAll((items) => items.map((li) => li.getAttribute('data-code'))))
+      .toEqual(['not_normalized', 'not_normalized', 'unknown_medium']);
+    await page.screenshot({ path: join(ARTIFACTS, 'builder-utm-lint.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Fix all' }).click();
+    expect(await page.getByLabel('Source', { exact: true }).inputValue()).toBe('insta_gram');
+    expect(await page.getByLabel('Medium', { exact: true }).inputValue()).toBe('whatsapp');
+    expect(await page.getByTestId('utm-findings').count()).toBe(0);
+    await expect
+      .poll(() => page.locator('.preview-list dd a').first().textContent(), { timeout: 10_000 })
+      .toContain('utm_source=insta_gram&utm_medium=whatsapp');
+
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(`${serve.baseUrl}/app/builder`);
     await page.getByLabel('Phone number').waitFor();

@@ -65,6 +65,51 @@ export function formatPercent(value: number | null | undefined): string {
   return numberFormat({ style: 'percent', maximumFractionDigits: 1 }).format(value);
 }
 
+/**
+ * Decimals (of a percentage) that show a rate and its 95% interval apart: one, more when the
+ * interval is narrower than a percentage point (a click-through rate of 0.31%), at most three.
+ *
+ * @example rateDigits(0.08, [0.064, 0.099]) // 1; rateDigits(0.0031, [0.0029, 0.0033]) // 2
+ * @example rateDigits(0.0031, null) // 2 (no interval: two significant digits)
+ */
+export function rateDigits(value: number, interval?: readonly [number, number] | null): number {
+  // Without an interval, two significant digits of the rate itself.
+  const [span, extra] = interval ? [interval[1] - interval[0], 0] : [Math.abs(value), 1];
+  if (!(span > 0)) return 1;
+  return Math.min(3, Math.max(1, Math.ceil(-Math.log10(span * 100)) + extra));
+}
+
+const ratePercent = (digits: number) =>
+  numberFormat({ style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/**
+ * A rate with a fixed number of decimals, so it lines up with its interval; null stays "—".
+ *
+ * @example formatRate(0.08, 1) // '8.0%' in en-US, '8,0 %' in de-DE
+ */
+export function formatRate(value: number | null | undefined, digits = 1): string {
+  if (value === null || value === undefined) return NONE;
+  return ratePercent(digits).format(value);
+}
+
+/**
+ * A 95% interval of a rate as the reader's locale writes a range; null stays "—".
+ *
+ * @example formatRateInterval([0.064, 0.099], 1) // '6.4% – 9.9%' in en-US, '6,4–9,9 %' in de-DE
+ */
+export function formatRateInterval(
+  interval: readonly [number, number] | null | undefined,
+  digits = 1,
+): string {
+  if (!interval) return NONE;
+  const [low, high] = interval;
+  const format = ratePercent(digits);
+  // formatRange writes a collapsed range ("~0.3%") when both ends round alike: keep both ends.
+  return format.format(low) === format.format(high)
+    ? `${format.format(low)} – ${format.format(high)}`
+    : format.formatRange(low, high);
+}
+
 /** A calendar day (`2026-11-23` or an ISO time). */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return NONE;

@@ -3,6 +3,8 @@
  * truth; these mirror its zod views).
  */
 
+import type { RateKpi } from '../../../src/domain/funnel.js';
+
 export type Role = 'viewer' | 'editor' | 'admin';
 
 export const CHANNELS = [
@@ -146,6 +148,11 @@ export interface FunnelRow {
   cpa: number | null;
   cost_per_qualified_lead: number | null;
   roi: number | null;
+  /**
+   * The 95% Wilson interval [low, high] of each rate, under the rate's name; null when the rate is
+   * null or is no proportion (more chats than landing visits, say).
+   */
+  intervals: Record<RateKpi, [number, number] | null>;
   immediate: number;
   assisted: number;
 }
@@ -157,6 +164,8 @@ export interface FunnelReport {
     to: string;
     groupBy: string;
     model: string;
+    /** The attribution window per touch type, e.g. `{ click: '30d', chat_started: '30d' }`. */
+    windows: Record<string, string>;
     conversion: string;
   };
   rows: FunnelRow[];

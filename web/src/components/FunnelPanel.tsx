@@ -11,6 +11,7 @@ import {
 import { useFunnel } from '../api/hooks.js';
 import type { FunnelReport, FunnelRow } from '../api/types.js';
 import { formatDate, formatMoney, formatNumber, formatPercent } from '../format.js';
+import { FunnelRates } from './FunnelRates.js';
 import { Empty, ErrorNote, Loading } from './States.js';
 import { Tile } from './Tile.js';
 
@@ -23,21 +24,32 @@ const MODEL_TEXT: Readonly<Record<string, string>> = {
   billboard: 'billboard',
 };
 
+/** The attribution windows in words: " (click 30d, chat_started 30d)". */
+const windows = (w: Readonly<Record<string, string>>) =>
+  Object.keys(w).length === 0
+    ? ''
+    : ` (${Object.entries(w)
+        .map(([touch, size]) => `${touch} ${size}`)
+        .join(', ')})`;
+
 /** How the numbers were made, so they can be reproduced (the report echoes its parameters). */
 function Parameters({ report }: { report: FunnelReport }) {
   const p = report.parameters;
   return (
     <p className="hint">
-      {formatDate(p.from)} – {formatDate(p.to)} · {MODEL_TEXT[p.model] ?? p.model} attribution · conversion:{' '}
-      <code>{p.conversion}</code>
+      {formatDate(p.from)} – {formatDate(p.to)} · {MODEL_TEXT[p.model] ?? p.model} attribution
+      {windows(p.windows)} · conversion: <code>{p.conversion}</code>
       {report.unattributed > 0 &&
         ` · ${formatNumber(report.unattributed)} unattributed conversions elsewhere`}
     </p>
   );
 }
 
-/** Counts (the same in every currency row of a group) and money (one set per currency). */
-function Tiles({ rows }: { rows: readonly FunnelRow[] }) {
+/**
+ * Counts (the same in every currency row of a group) and money (one set per currency). Each tile
+ * carries its unformatted number in `data-value`; money tiles are named `<kpi>-<currency>`.
+ */
+function Tiles({ rows, window }: { rows: readonly FunnelRow[]; window: string | undefined }) {
   const first = rows[0];
   if (!first) return null;
   const several = rows.length > 1;
@@ -59,24 +71,56 @@ function Tiles({ rows }: { rows: readonly FunnelRow[] }) {
         <Tile
           label="Conversions"
           value={formatNumber(first.conversions)}
-          hint={`${formatPercent(first.conversion_rate)} of chats`}
+          hint={`${formatNumber(first.immediate)} immediate, ${formatNumber(first.assisted)} assisted${window ? ` within ${window}` : ''}`}
+          testId="conversions"
+          raw={first.conversions}
         />
       </div>
       {rows
         .filter((r) => r.currency !== null)
         .map((r) => (
-          <div className="tiles" key={r.currency}>
+          <div className="tiles money" key={r.currency}>
             <Tile
               label={several ? `Spend (${r.currency})` : 'Spend'}
               value={formatMoney(r.spend, r.currency)}
+              testId={`spend-${r.currency}`}
+              raw={r.spend}
             />
             <Tile
               label={several ? `Revenue (${r.currency})` : 'Revenue'}
               value={formatMoney(r.revenue, r.currency)}
+              hint="purchases net of refunds"
+              testId={`revenue-${r.currency}`}
+              raw={r.revenue}
             />
-            <Tile label="CPA" value={formatMoney(r.cpa, r.currency)} hint="spend per conversion" />
-            <Tile label="ROI" value={formatPercent(r.roi)} hint="(revenue − spend) / spend" />
-            <Tile label="CPM" value={formatMoney(r.cpm, r.currency)} hint="per 1,000 impressions" />
+            <Tile
+              label="CPA"
+              value={formatMoney(r.cpa, r.currency)}
+              hint="spend per conversion"
+              testId={`cpa-${r.currency}`}
+              raw={r.cpa}
+            />
+            <Tile
+              label="Cost per qualified lead"
+              value={formatMoney(r.cost_per_qualified_lead, r.currency)}
+              hint="spend per qualified lead"
+              testId={`cost_per_qualified_lead-${r.currency}`}
+              raw={r.cost_per_qualified_lead}
+            />
+            <Tile
+              label="ROI"
+              value={formatPercent(r.roi)}
+              hint="(revenue − spend) / spend"
+              testId={`roi-${r.currency}`}
+              raw={r.roi}
+            />
+            <Tile
+              label="CPM"
+              value={formatMoney(r.cpm, r.currency)}
+              hint={`per ${formatNumber(1000)} impressions`}
+              testId={`cpm-${r.currency}`}
+              raw={r.cpm}
+            />
           </div>
         ))}
     </>
@@ -190,8 +234,10 @@ export function FunnelPanel({ campaignId }: { campaignId: number }) {
         </Empty>
       ) : (
         <>
-          <Tiles rows={total.data.rows} />
+          <Tiles rows={total.data.rows} window={total.data.parameters.windows.click} />
           <FunnelChart row={first} />
+          <h3>Rates</h3>
+          <FunnelRates row={first} conversion={total.data.parameters.conversion} />
         </>
       )}
       {byDay.error && <ErrorNote error={byDay.error} onRetry={byDay.reload} />}

@@ -8,6 +8,7 @@ import { CopyButton } from '../components/CopyButton.js';
 import { Field } from '../components/Field.js';
 import { QrCode } from '../components/QrCode.js';
 import { Loading } from '../components/States.js';
+import { UtmFindings } from '../components/UtmFindings.js';
 import { CARRIER_TEXT, CHANNEL_DEFS, type FieldDef, UTM_MEDIUMS } from '../channels.js';
 import { describeError, errorField } from '../messages.js';
 import { useLocation } from '../router.js';
@@ -219,7 +220,8 @@ export function BuilderPage() {
             <fieldset className="utm">
               <legend>UTM parameters</legend>
               <p className="hint">
-                Empty fields take the campaign’s defaults. The page’s own UTM values win.
+                Empty fields take the campaign’s defaults. The page’s own UTM values win. Values are checked
+                against the naming convention as you type.
               </p>
               <div className="grid-2">
                 {UTM_KEYS.map((k) => (
@@ -237,6 +239,7 @@ export function BuilderPage() {
                   </Field>
                 ))}
               </div>
+              <UtmFindings utm={utm} onFix={setUtm} />
               <datalist id="utm-mediums">
                 {UTM_MEDIUMS.map((m) => (
                   <option key={m} value={m} />
