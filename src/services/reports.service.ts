@@ -15,7 +15,7 @@ import { humanClicksByLink } from '../store/clicks.repository.js';
 import type { Db } from '../store/db.js';
 import type { EventTouchTable } from '../store/schema.js';
 
-export const GROUP_BYS = ['campaign', 'channel', 'source', 'variant', 'day'] as const;
+export const GROUP_BYS = ['campaign', 'channel', 'source', 'variant', 'link', 'day'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
 export interface ReportParams {
@@ -52,6 +52,8 @@ interface Dims {
   channel: string;
   source: string;
   variant: string;
+  /** The link's short code. */
+  link: string;
 }
 
 /** Links and campaigns are small tables: read once per report and looked up in memory. */
@@ -62,7 +64,7 @@ async function loadDims(db: Db) {
     .execute();
   const links = await db
     .selectFrom('links')
-    .select(['id', 'campaign_id', 'channel', 'variant', 'utm'])
+    .select(['id', 'code', 'campaign_id', 'channel', 'variant', 'utm'])
     .execute();
   const byCampaign = new Map(
     campaigns.map((c) => {
@@ -80,6 +82,7 @@ async function loadDims(db: Db) {
       channel: l.channel,
       source: utm.source ?? campaign?.source ?? 'chatmark',
       variant: l.variant ?? NONE,
+      link: l.code,
     });
   }
   const of = (linkId: number | null, campaignId: number | null): Dims => {
@@ -91,6 +94,7 @@ async function loadDims(db: Db) {
       channel: UNATTRIBUTED,
       source: campaign?.source ?? UNATTRIBUTED,
       variant: NONE,
+      link: NONE,
     };
   };
   return { byCampaign, byLink, of };

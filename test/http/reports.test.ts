@@ -18,6 +18,7 @@ describeEachBackend('reports: the worked example of spec/metrics.md §1', (backe
   let t: TestServer;
   let spring: { id: number; slug: string };
   let other: { id: number; slug: string };
+  const codes = { spring: '', other: '' };
 
   async function clicks(linkCode: string, n: number): Promise<string[]> {
     const tokens: string[] = [];
@@ -61,6 +62,8 @@ describeEachBackend('reports: the worked example of spec/metrics.md §1', (backe
     ).json();
 
     // 400 people click the Spring link and start a chat; 160 qualify; 32 buy at 85.00.
+    codes.spring = springLink.code;
+    codes.other = otherLink.code;
     const springClicks = await clicks(springLink.code, 400);
     await events(
       springClicks.map((ref, i) => ({
@@ -196,7 +199,7 @@ describeEachBackend('reports: the worked example of spec/metrics.md §1', (backe
     ).toEqual({ spring: 72, retargeting: 0 }); // retargeting still claims its 40: a row with no credit
   });
 
-  it('groups by day and by variant, and refuses unknown parameters with their field', async () => {
+  it('groups by day, by variant and by link, and refuses unknown parameters with their field', async () => {
     const byDay = (await funnel(`campaignId=${spring.id}&groupBy=day`)).json().rows;
     expect(byDay.map((r: { key: string }) => r.key)).toEqual(['2026-11-23', '2026-11-24', '2026-11-25']);
     // Days without a cost row spent nothing (costs are per day), so their spend is 0, not unknown.
@@ -211,6 +214,17 @@ describeEachBackend('reports: the worked example of spec/metrics.md §1', (backe
     expect(byDay[1]).toMatchObject({ conversions: 32, revenue: 272000, spend: 0, cpa: 0, roi: null });
     const byVariant = (await funnel(`campaignId=${spring.id}&groupBy=variant`)).json().rows;
     expect(byVariant[0]).toMatchObject({ key: 'a', conversions: 32, spend: null, cpa: null });
+    // By link (its short code): every link of every campaign, clicks and credit on the link.
+    const byLink = Object.fromEntries(
+      (await funnel('groupBy=link')).json().rows.map((r: { key: string }) => [r.key, r]),
+    );
+    expect(byLink[codes.spring]).toMatchObject({
+      link_clicks: 400,
+      chats_started: 400,
+      qualified: 160,
+      conversions: 32,
+    });
+    expect(byLink[codes.other]).toMatchObject({ conversions: 40, revenue: 340000 });
     for (const [query, field] of [
       ['groupBy=colour', 'groupBy'],
       ['model=magic', 'model'],

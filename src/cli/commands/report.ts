@@ -139,7 +139,7 @@ function registerModelReports(report: Command): void {
       .option('--to <date>', 'end (ISO date, inclusive, or time; default now)')
       .option(
         '--group-by <dimension>',
-        kind === 'funnel' ? 'campaign | channel | source | variant | day' : 'campaign | channel',
+        kind === 'funnel' ? 'campaign | channel | source | variant | link | day' : 'campaign | channel',
       )
       .option(
         '--model <model>',

@@ -7,7 +7,10 @@ const query = z.object({
   campaignId: z.coerce.number().int().positive().optional(),
   from: z.string().optional().describe('ISO date or time; default: 30 days before `to`'),
   to: z.string().optional().describe('ISO date (inclusive) or time (exclusive); default: now'),
-  groupBy: z.string().optional().describe('campaign | channel | source | variant | day'),
+  groupBy: z
+    .string()
+    .optional()
+    .describe('campaign | channel | source | variant | link (its short code) | day'),
   model: z
     .string()
     .optional()
