@@ -125,6 +125,8 @@ async function fill(server, api) {
 }
 
 async function readBack(server) {
+  // A store measured before: its whole-store report slices are dropped, so the first report is cold.
+  await server.store.db.deleteFrom('report_slices').execute();
   const campaignIds = (
     await server.store.db.selectFrom('campaigns').select('id').orderBy('id').execute()
   ).map((r) => r.id);
@@ -190,7 +192,9 @@ export async function benchScale() {
     (i) => `/api/reports/funnel?campaignId=${campaignIds[i % CAMPAIGNS]}&groupBy=variant&${range}`,
     20,
   );
-  const allTimes = await timed(() => `/api/reports/funnel?groupBy=campaign&${range}`, 5);
+  // The whole store: the first request computes and keeps the 30 day slices, the next read them.
+  const allFirst = await timed(() => `/api/reports/funnel?groupBy=campaign&${range}`, 1);
+  const allTimes = await timed(() => `/api/reports/funnel?groupBy=campaign&${range}`, 20);
   const times = [];
   for (let i = 0; i < 200; i += 1) {
     const id = linkIds[Math.floor(rand() * LINKS)];
@@ -221,7 +225,7 @@ export async function benchScale() {
       `${events.toLocaleString('en')} events over ${CAMPAIGNS} campaigns written in ${eventSeconds.toFixed(0)} s; their stored touches rebuilt in ${touchSeconds.toFixed(0)} s`,
       `GET /api/reports/funnel?campaignId=…&groupBy=day (one campaign, 30 days): p50 ${percentile(funnelTimes, 50).toFixed(0)} ms, p95 ${percentile(funnelTimes, 95).toFixed(0)} ms (target < 200 ms)`,
       `GET /api/reports/funnel?campaignId=…&groupBy=variant: p50 ${percentile(variantTimes, 50).toFixed(0)} ms, p95 ${percentile(variantTimes, 95).toFixed(0)} ms`,
-      `GET /api/reports/funnel?groupBy=campaign (all ${CAMPAIGNS} campaigns, 30 days): p50 ${percentile(allTimes, 50).toFixed(0)} ms, max ${allTimes.at(-1).toFixed(0)} ms`,
+      `GET /api/reports/funnel?groupBy=campaign (all ${CAMPAIGNS} campaigns, 30 days): first ${allFirst[0].toFixed(0)} ms (computes the day slices), then p50 ${percentile(allTimes, 50).toFixed(0)} ms, p95 ${percentile(allTimes, 95).toFixed(0)} ms`,
       `server process RSS after the queries: ${rss.toFixed(0)} MiB (target < 250 MB)`,
     ],
     pass: p95 < 200 && rss < 250 && percentile(funnelTimes, 95) < 200,

@@ -12,6 +12,7 @@ import {
 } from '../store/campaigns.repository.js';
 import { type Db, isUniqueViolation } from '../store/db.js';
 import type { StoreDb } from '../store/dialect.js';
+import { bumpDayVersions } from '../store/report-slices.repository.js';
 
 export type CampaignInput = Partial<CampaignFields> & { name: string; owner: string };
 
@@ -87,6 +88,8 @@ export async function patchCampaign(
       if (rows.length === 0) return current;
       const updated = await updateCampaign(trx, id, changed, now);
       await insertCampaignChanges(trx, rows);
+      // Slugs, UTM sources and primary conversions are report keys: cached report slices are stale.
+      await bumpDayVersions(trx, 'all');
       return updated ?? current;
     });
   } catch (error) {

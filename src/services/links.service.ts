@@ -5,6 +5,7 @@ import { ChatmarkError } from '../domain/errors.js';
 import { buildTemplate } from '../redirect/destination.js';
 import { type CampaignRecord, getCampaign } from '../store/campaigns.repository.js';
 import { type Db, isUniqueViolation } from '../store/db.js';
+import { bumpDayVersions } from '../store/report-slices.repository.js';
 import { refreshTouchesOfLink } from '../store/touches.repository.js';
 import {
   getLink,
@@ -211,6 +212,8 @@ export async function patchLink(db: Db, id: number, patch: LinkPatch, now: numbe
   const updated = await updateLink(db, id, patch, now);
   if (!updated) throw new ChatmarkError('link_not_found', `No link ${id}`, 'id');
   if (updated.campaignId !== current.campaignId) await refreshTouchesOfLink(db, id);
+  // A link's channel, variant or campaign are report keys: every cached report slice is stale.
+  await bumpDayVersions(db, 'all');
   return updated;
 }
 

@@ -12,6 +12,7 @@ import { ChatmarkError } from '../domain/errors.js';
 import { computeKpis, type FunnelCounts, type Kpis } from '../domain/funnel.js';
 import { type Selectable, sql } from 'kysely';
 import { humanClicksByLink } from '../store/clicks.repository.js';
+import { readDayVersions, readSlices, storeSlice } from '../store/report-slices.repository.js';
 import type { Db } from '../store/db.js';
 import type { EventTouchTable } from '../store/schema.js';
 
@@ -185,26 +186,6 @@ export async function buildReport(db: Db, params: ReportParams) {
     ).landing_visits += 1;
   }
 
-  // First chats and qualified leads, by the link or campaign each event was matched to (counted
-  // by the database from a covering index).
-  const dayOf = sql<number>`occurred_at - (occurred_at % ${sql.lit(DAY)})`;
-  let direct = db
-    .selectFrom('events')
-    .select(['type', 'link_id', 'campaign_id', 'reentry'])
-    .select(byDay ? dayOf.as('day') : sql<number>`0`.as('day'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('type', 'in', ['chat_started', 'qualified'])
-    .where('occurred_at', '>=', params.from)
-    .where('occurred_at', '<', params.to)
-    .groupBy(['type', 'link_id', 'campaign_id', 'reentry'])
-    .$if(byDay, (q) => q.groupBy(dayOf));
-  if (campaignFilter !== undefined) direct = direct.where('campaign_id', '=', campaignFilter);
-  for (const e of await direct.execute()) {
-    const counts = groupOf(keyOf(dims.of(e.link_id, e.campaign_id), Number(e.day)));
-    if (e.type === 'qualified') counts.qualified += Number(e.n);
-    else if (Number(e.reentry) === 0) counts.chats_started += Number(e.n);
-  }
-
   // Spend, impressions and reach: per campaign and day, so only those groupings carry them.
   if (moneyGroups) {
     let costs = db
@@ -222,9 +203,10 @@ export async function buildReport(db: Db, params: ReportParams) {
     }
   }
 
-  const attributed = (visit: (slice: AttributedSlice) => void) =>
-    attributeSlices(db, params, conversionType, dims, visit);
-  return { groups, attributed, conversionType, moneyGroups };
+  /** Walks the period's slices (see `forEachSlice`) for a report of this kind. */
+  const slices = <C>(kind: string, compute: (slice: Slice) => Promise<C>, merge: (part: C) => void) =>
+    forEachSlice(db, params, { conversionType, dims, kind }, compute, merge);
+  return { groups, groupOf, keyOf, dims, slices, conversionType, moneyGroups };
 }
 
 type AttributedTouch = Touch & { dims: Dims };
@@ -280,27 +262,31 @@ function toTouch(
   }
 }
 
-/** The attributed conversions of one slice of the period. */
-interface AttributedSlice {
+/** One slice of a report's period, with its conversions attributed. */
+interface Slice {
+  from: number;
+  to: number;
   /** Results of the given type, keeping only those that touch the filtered campaign (or are unattributed, without a filter). */
   of(type: string): Attribution[];
 }
 
 /**
- * Every conversion in the period with its touches, attributed, handed to `visit` a slice of the
- * period at a time. The touches are stored with each event as it arrives
- * (store/touches.repository.ts): the event's own click and discount code, and its contact's
- * clicks, chat starts and exposures, filed under each campaign they touch: a campaign's
- * conversions are one key range. Without a campaign filter the period is read a day at a time, so
- * memory holds one day of conversions, not the whole store's.
+ * Hands `compute` every conversion of the period with its touches, attributed, a slice at a time,
+ * and `merge` what it made of each. The touches are stored with each event as it arrives
+ * (store/touches.repository.ts) and filed under each campaign they touch: a campaign's
+ * conversions are one key range, read as one slice. Without a campaign filter the period is read
+ * a UTC day at a time (memory holds a day, not the store), and each whole day's part is kept
+ * (store/report-slices.repository.ts) until an event or touch of that day, or a link or campaign,
+ * changes: a report over a month recomputes only the days written since.
  */
-async function attributeSlices(
+async function forEachSlice<C>(
   db: Db,
   params: ReportParams,
-  conversionType: string,
-  dims: Awaited<ReturnType<typeof loadDims>>,
-  visit: (slice: AttributedSlice) => void,
+  ctx: { conversionType: string; dims: Awaited<ReturnType<typeof loadDims>>; kind: string },
+  compute: (slice: Slice) => Promise<C>,
+  merge: (part: C) => void,
 ): Promise<void> {
+  const { conversionType, dims } = ctx;
   const types = [...new Set([conversionType, 'purchase', 'refund'])];
   const campaignId = params.campaignId;
   const options = {
@@ -310,8 +296,34 @@ async function attributeSlices(
   };
   const inCampaign = (touch: Touch) => campaignId === undefined || touch.campaignId === campaignId;
   const sliceMs = campaignId === undefined ? DAY : params.to - params.from;
-  for (let from = params.from; from < params.to; from += sliceMs) {
-    const to = Math.min(params.to, from + sliceMs);
+  // Whole UTC days of a whole-store report are cached, under the report's every parameter.
+  const cacheable = (from: number, to: number) =>
+    campaignId === undefined && from % DAY === 0 && to - from === DAY;
+  const firstDay = params.from - (params.from % DAY);
+  const { epoch, versions } =
+    campaignId === undefined
+      ? await readDayVersions(db, firstDay, params.to)
+      : { epoch: 0, versions: new Map<number, number>() };
+  const signature = JSON.stringify({
+    v: 1,
+    kind: ctx.kind,
+    epoch,
+    conversionType,
+    groupBy: params.groupBy,
+    ...options,
+  });
+  const cached = campaignId === undefined ? await readSlices(db, signature, firstDay, params.to) : new Map();
+
+  for (let from = params.from; from < params.to;) {
+    // Day slices start at UTC midnight: a period starting mid-day has a short first slice.
+    const to = Math.min(params.to, campaignId === undefined ? from - (from % DAY) + DAY : from + sliceMs);
+    const version = versions.get(from) ?? 0;
+    const hit = cacheable(from, to) ? cached.get(from) : undefined;
+    if (hit && hit.version === version) {
+      merge(JSON.parse(hit.payload) as C);
+      from = to;
+      continue;
+    }
     const conversions = new Map<
       number,
       { type: string; conversion: Conversion; touches: AttributedTouch[] }
@@ -361,10 +373,17 @@ async function attributeSlices(
     for (const { type, conversion, touches } of conversions.values()) {
       results.push(Object.assign(attribute(conversion, touches, options), { type }));
     }
-    visit({
+    const part = await compute({
+      from,
+      to,
       of: (type) =>
         results.filter((r) => r.type === type && (campaignId === undefined || r.eligible.some(inCampaign))),
     });
+    if (cacheable(from, to)) {
+      await storeSlice(db, { signature, day: from, version, payload: JSON.stringify(part) });
+    }
+    merge(part);
+    from = to;
   }
 }
 
@@ -380,43 +399,74 @@ export interface FunnelRow
   with_assisted: { conversions: number; revenue: number; cpa: number | null; roi: number | null };
 }
 
+/** What a group was credited with: conversions, revenue per currency, immediate and assisted. */
+interface Credited {
+  conversions: number;
+  revenue: Record<string, number>;
+  immediate: number;
+  assisted: number;
+  assistedRevenue: Record<string, number>;
+}
+
+/** One slice's part of the funnel (plain JSON: whole days are cached). */
+interface FunnelPart {
+  /** [group key, first chats, qualified leads] */
+  direct: [string, number, number][];
+  credited: Record<string, Credited>;
+  unattributed: number;
+}
+
+const addTo = (into: Record<string, number>, currency: string, amount: number) => {
+  into[currency] = (into[currency] ?? 0) + amount;
+};
+
 /** Rows of the funnel report, one per group and currency, with every KPI and its interval. */
 export async function funnelReport(db: Db, params: ReportParams) {
   const report = await buildReport(db, params);
-  const { groups, attributed, conversionType } = report;
+  const { groups, groupOf, keyOf, dims, conversionType } = report;
   const convKey = (touch: Touch) =>
     params.groupBy === 'day' ? '' : (touch as AttributedTouch).dims[params.groupBy as keyof Dims];
   const inFilter = (touch: Touch) =>
     params.campaignId === undefined || touch.campaignId === params.campaignId;
-
-  // Credited conversions, revenue per currency, immediate and assisted counts, per group.
-  const credited = new Map<
-    string,
-    {
-      conversions: number;
-      revenue: Map<string, number>;
-      immediate: number;
-      assisted: number;
-      assistedRevenue: Map<string, number>;
-    }
-  >();
-  const slot = (key: string) => {
-    let s = credited.get(key);
-    if (!s) {
-      s = { conversions: 0, revenue: new Map(), immediate: 0, assisted: 0, assistedRevenue: new Map() };
-      credited.set(key, s);
-    }
-    return s;
-  };
   const dayKey = (result: Attribution) => day(result.conversion.at);
   const groupKeyOf = (result: Attribution, touch: Touch) =>
     params.groupBy === 'day' ? dayKey(result) : convKey(touch);
+  const byDay = params.groupBy === 'day';
+  const dayOf = sql<number>`occurred_at - (occurred_at % ${sql.lit(DAY)})`;
 
-  let unattributed = 0;
-  await attributed((slice) => {
+  async function compute(slice: Slice): Promise<FunnelPart> {
+    const part: FunnelPart = { direct: [], credited: {}, unattributed: 0 };
+    const slot = (key: string) =>
+      (part.credited[key] ??= {
+        conversions: 0,
+        revenue: {},
+        immediate: 0,
+        assisted: 0,
+        assistedRevenue: {},
+      });
+
+    // First chats and qualified leads, by the link or campaign each event was matched to
+    // (counted by the database from a covering index).
+    let direct = db
+      .selectFrom('events')
+      .select(['type', 'link_id', 'campaign_id', 'reentry'])
+      .select(byDay ? dayOf.as('day') : sql<number>`0`.as('day'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type', 'in', ['chat_started', 'qualified'])
+      .where('occurred_at', '>=', slice.from)
+      .where('occurred_at', '<', slice.to)
+      .groupBy(['type', 'link_id', 'campaign_id', 'reentry'])
+      .$if(byDay, (q) => q.groupBy(dayOf));
+    if (params.campaignId !== undefined) direct = direct.where('campaign_id', '=', params.campaignId);
+    for (const e of await direct.execute()) {
+      const key = keyOf(dims.of(e.link_id, e.campaign_id), Number(e.day));
+      if (e.type === 'qualified') part.direct.push([key, 0, Number(e.n)]);
+      else if (Number(e.reentry) === 0) part.direct.push([key, Number(e.n), 0]);
+    }
+
     for (const result of slice.of(conversionType)) {
       if (result.unattributed) {
-        unattributed += 1;
+        part.unattributed += 1;
         continue;
       }
       const assisted = new Set<string>();
@@ -431,10 +481,8 @@ export async function funnelReport(db: Db, params: ReportParams) {
         if (key === immediateKey) continue;
         slot(key).assisted += 1;
         const money = result.conversion.value;
-        if (money && conversionType === 'purchase') {
-          const revenue = slot(key).assistedRevenue;
-          revenue.set(money.currency, (revenue.get(money.currency) ?? 0) + money.amount);
-        }
+        if (money && conversionType === 'purchase')
+          addTo(slot(key).assistedRevenue, money.currency, money.amount);
       }
     }
     // Revenue: purchases net of refunds, credited with the same model (integer minor units).
@@ -444,29 +492,49 @@ export async function funnelReport(db: Db, params: ReportParams) {
     ] as const) {
       const results = slice.of(type).filter((r) => !r.unattributed);
       if (results.length === 0) continue;
-      const summary = aggregate(results, {
-        by: (touch) => (inFilter(touch) ? `${convKey(touch)}` : '\u0000'),
-      });
-      if (params.groupBy === 'day') {
+      if (byDay) {
         for (const r of results) {
           const money = r.conversion.value;
           if (!money) continue;
           const share = r.credits.filter((c) => inFilter(c.touch)).reduce((s, c) => s + c.credit, 0);
-          const revenue = slot(dayKey(r)).revenue;
-          revenue.set(
-            money.currency,
-            (revenue.get(money.currency) ?? 0) + sign * Math.round(share * money.amount),
-          );
+          addTo(slot(dayKey(r)).revenue, money.currency, sign * Math.round(share * money.amount));
         }
         continue;
       }
+      const summary = aggregate(results, {
+        by: (touch) => (inFilter(touch) ? `${convKey(touch)}` : '\u0000'),
+      });
       for (const row of summary.rows) {
         if (row.key === '\u0000') continue;
-        const revenue = slot(row.key).revenue;
         for (const [currency, amount] of Object.entries(row.value))
-          revenue.set(currency, (revenue.get(currency) ?? 0) + sign * amount);
+          addTo(slot(row.key).revenue, currency, sign * amount);
       }
     }
+    return part;
+  }
+
+  const credited = new Map<string, Credited>();
+  let unattributed = 0;
+  await report.slices('funnel', compute, (part) => {
+    for (const [key, chats, qualified] of part.direct) {
+      const counts = groupOf(key);
+      counts.chats_started += chats;
+      counts.qualified += qualified;
+    }
+    for (const [key, c] of Object.entries(part.credited)) {
+      const into = credited.get(key);
+      if (!into) {
+        credited.set(key, c);
+        continue;
+      }
+      into.conversions += c.conversions;
+      into.immediate += c.immediate;
+      into.assisted += c.assisted;
+      for (const [currency, amount] of Object.entries(c.revenue)) addTo(into.revenue, currency, amount);
+      for (const [currency, amount] of Object.entries(c.assistedRevenue))
+        addTo(into.assistedRevenue, currency, amount);
+    }
+    unattributed += part.unattributed;
   });
 
   const keys = new Set([...groups.keys(), ...credited.keys()]);
@@ -474,10 +542,10 @@ export async function funnelReport(db: Db, params: ReportParams) {
   for (const key of [...keys].sort()) {
     const counts = groups.get(key) ?? emptyCounts(report.moneyGroups);
     const money = credited.get(key);
-    const currencies = new Set([...(counts.spend?.keys() ?? []), ...(money?.revenue.keys() ?? [])]);
+    const currencies = new Set([...(counts.spend?.keys() ?? []), ...Object.keys(money?.revenue ?? {})]);
     for (const currency of currencies.size > 0 ? [...currencies].sort() : [null]) {
       const spend = counts.spend && currency ? (counts.spend.get(currency) ?? 0) : null;
-      const revenue = currency ? (money?.revenue.get(currency) ?? 0) : 0;
+      const revenue = currency ? (money?.revenue[currency] ?? 0) : 0;
       const conversions = round6(money?.conversions ?? 0);
       const kpis = computeKpis({
         currency: currency ?? 'XXX',
@@ -492,7 +560,7 @@ export async function funnelReport(db: Db, params: ReportParams) {
         revenue,
       });
       const { currency: _kpiCurrency, ...kpiFields } = kpis;
-      const assistedRevenue = currency ? (money?.assistedRevenue.get(currency) ?? 0) : 0;
+      const assistedRevenue = currency ? (money?.assistedRevenue[currency] ?? 0) : 0;
       const allConversions = conversions + (money?.assisted ?? 0);
       const withAssistedKpis = computeKpis({
         ...zeroCounts(currency),
@@ -551,8 +619,13 @@ function round6(value: number): number {
 /** The over-attribution view: per campaign or channel, credited vs claimed, immediate and assisted. */
 export async function attributionReport(db: Db, params: ReportParams & { groupBy: 'campaign' | 'channel' }) {
   const report = await buildReport(db, params);
-  const aggregator = createAggregator({ by: (touch) => (touch as AttributedTouch).dims[params.groupBy] });
-  await report.attributed((slice) => aggregator.add(slice.of(report.conversionType)));
+  const by = (touch: Touch) => (touch as AttributedTouch).dims[params.groupBy];
+  const aggregator = createAggregator({ by });
+  await report.slices(
+    'attribution',
+    async (slice) => aggregate(slice.of(report.conversionType), { by }),
+    (part) => aggregator.addSummary(part),
+  );
   const summary = aggregator.summary();
   return {
     conversion: report.conversionType,

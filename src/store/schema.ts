@@ -23,6 +23,8 @@ export interface Database {
   discount_codes: DiscountCodeTable;
   exposures: ExposureTable;
   event_touches: EventTouchTable;
+  report_day_versions: ReportDayVersionTable;
+  report_slices: ReportSliceTable;
   costs: CostTable;
   experiments: ExperimentTable;
   baselines: BaselineTable;
@@ -237,6 +239,20 @@ export interface EventTouchTable {
   campaign_id: number | null;
   /** An exposure's own channel (SMS, email); the others take their link's. */
   channel: string | null;
+}
+
+/** How often each UTC day's events or touches changed (day -1: links and campaigns, all days). */
+export interface ReportDayVersionTable {
+  day: number;
+  version: number;
+}
+
+/** A whole-store report's contribution of one day, as JSON, made at that day's version. */
+export interface ReportSliceTable {
+  signature: string;
+  day: number;
+  version: number;
+  payload: string;
 }
 
 /** Spend per campaign, day and currency; importing the same day again replaces it. */

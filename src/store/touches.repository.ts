@@ -1,11 +1,13 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Db } from './db.js';
+import { bumpDayVersions } from './report-slices.repository.js';
 
 /**
  * How far back an event's touches are kept: the longest attribution window a report can ask for
  * (90 days, the longest lookback of the big ad platforms).
  */
-export const TOUCH_HORIZON_MS = 90 * 86_400_000;
+const DAY = 86_400_000;
+export const TOUCH_HORIZON_MS = 90 * DAY;
 
 export type TouchKind = 'click' | 'code' | 'chat_started' | 'exposure';
 
@@ -58,6 +60,12 @@ function insertTouches(db: Db | Kysely<unknown>, scope: RawBuilder<unknown>) {
   );
 }
 
+/** Rewrites the whole table from the events (migration 005; `refreshEventTouches(db, 'all')`). */
+export async function rebuildEventTouches(db: Db | Kysely<unknown>): Promise<void> {
+  await sql`delete from event_touches`.execute(db);
+  await insertTouches(db, sql`1 = 1`);
+}
+
 const list = (ids: readonly number[]) =>
   sql.join(
     ids.map((id) => sql`${id}`),
@@ -74,23 +82,37 @@ export async function refreshEventTouches(
   db: Db | Kysely<unknown>,
   scope: { contactIds?: Iterable<number>; eventIds?: Iterable<number> } | 'all',
 ): Promise<void> {
+  const typed = db as Db;
   if (scope === 'all') {
-    await sql`delete from event_touches`.execute(db);
-    await insertTouches(db, sql`1 = 1`);
+    await rebuildEventTouches(db);
+    await bumpDayVersions(typed, 'all');
     return;
   }
+  // The days whose events' touches are rewritten: their cached report slices are stale now.
+  const days = new Set<number>();
+  const dayOf = async (where: RawBuilder<unknown>) => {
+    const { rows } = await sql<{
+      day: number;
+    }>`select distinct occurred_at - (occurred_at % ${sql.lit(DAY)}) as day from events v where ${where}`.execute(
+      db,
+    );
+    for (const row of rows) days.add(Number(row.day));
+  };
   const contacts = [...new Set(scope.contactIds ?? [])];
   for (let i = 0; i < contacts.length; i += CHUNK) {
     const chunk = list(contacts.slice(i, i + CHUNK));
     await sql`delete from event_touches where contact_id in (${chunk})`.execute(db);
     await insertTouches(db, sql`v.contact_id in (${chunk})`);
+    await dayOf(sql`v.contact_id in (${chunk})`);
   }
   const events = [...new Set(scope.eventIds ?? [])];
   for (let i = 0; i < events.length; i += CHUNK) {
     const chunk = list(events.slice(i, i + CHUNK));
     await sql`delete from event_touches where event_id in (${chunk}) and contact_id is null`.execute(db);
     await insertTouches(db, sql`v.id in (${chunk}) and v.contact_id is null`);
+    await dayOf(sql`v.id in (${chunk})`);
   }
+  await bumpDayVersions(typed, days);
 }
 
 /**

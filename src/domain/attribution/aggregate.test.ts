@@ -148,6 +148,11 @@ describe('aggregate: the over-attribution view (spec/metrics.md §2)', () => {
         parts.add(results.slice(0, cut));
         parts.add(results.slice(cut));
         expect(parts.summary()).toEqual(whole);
+        // The same through summaries of the slices, as a cache hands them back.
+        const merged = createAggregator(byChannel);
+        merged.addSummary(aggregate(results.slice(0, cut), byChannel));
+        merged.addSummary(JSON.parse(JSON.stringify(aggregate(results.slice(cut), byChannel))));
+        expect(merged.summary()).toEqual(whole);
       }
       expect(whole.conversions).toBe(3);
     },

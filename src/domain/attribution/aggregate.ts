@@ -70,7 +70,7 @@ export function createAggregator(options: AggregateOptions) {
   const rows = new Map<string, AttributionRow>();
   const value: MoneyByCurrency = {};
   const unattributed = { count: 0, value: {} as MoneyByCurrency };
-  let first: Attribution | undefined;
+  let first: AttributionParameters | undefined;
   let conversions = 0;
   const rowOf = (key: string): AttributionRow => {
     let row = rows.get(key);
@@ -122,6 +122,28 @@ export function createAggregator(options: AggregateOptions) {
         }
       }
     },
+    /** Adds another aggregator's summary (a slice summed earlier, e.g. kept in a cache). */
+    addSummary(part: AttributionSummary): void {
+      if (part.conversions === 0) return;
+      if (part.model !== null && part.windows !== null) {
+        const params = { model: part.model, windows: part.windows, halfLifeMs: part.halfLifeMs };
+        first ??= params;
+        checkSameParameters(first, [params]);
+      }
+      conversions += part.conversions;
+      for (const [currency, amount] of Object.entries(part.value)) addMoney(value, currency, amount);
+      unattributed.count += part.unattributed.count;
+      for (const [currency, amount] of Object.entries(part.unattributed.value))
+        addMoney(unattributed.value, currency, amount);
+      for (const row of part.rows) {
+        const into = rowOf(row.key);
+        into.credited += row.credited;
+        into.claimed += row.claimed;
+        into.immediate += row.immediate;
+        into.assisted += row.assisted;
+        for (const [currency, amount] of Object.entries(row.value)) addMoney(into.value, currency, amount);
+      }
+    },
     summary(): AttributionSummary {
       return {
         model: first?.model ?? null,
@@ -144,8 +166,10 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function checkSameParameters(first: Attribution, results: readonly Attribution[]): void {
-  const same = (result: Attribution): boolean =>
+type AttributionParameters = Pick<Attribution, 'model' | 'windows' | 'halfLifeMs'>;
+
+function checkSameParameters(first: AttributionParameters, results: readonly AttributionParameters[]): void {
+  const same = (result: AttributionParameters): boolean =>
     result.model === first.model &&
     result.halfLifeMs === first.halfLifeMs &&
     result.windows.click === first.windows.click &&

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
-import { refreshEventTouches } from '../touches.repository.js';
+import { rebuildEventTouches } from '../touches.repository.js';
 
 /**
  * `event_touches`: every event with the touches of its contact that can take credit for it (its
@@ -55,5 +55,5 @@ export async function up(db: Kysely<any>, d: DialectInfo): Promise<void> {
     .columns(['type', 'occurred_at', 'campaign_id', 'link_id', 'reentry'])
     .execute();
 
-  await refreshEventTouches(db, 'all');
+  await rebuildEventTouches(db);
 }
