@@ -12,6 +12,7 @@ const UA =
 export async function benchIngest() {
   const child = fork(new URL('./chatmark-server.js', import.meta.url), {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cm-prof'] : [],
   });
   const { port, code } = await new Promise((resolve) => child.once('message', resolve));
   const base = `http://127.0.0.1:${port}`;
@@ -76,6 +77,7 @@ export async function benchIngest() {
           body: JSON.stringify(batch),
         });
         const body = await response.json();
+        if (!response.ok) console.error(`POST /api/events: ${response.status} ${JSON.stringify(body)}`);
         recorded += body.created ?? 0;
         errors += body.errors ?? 1;
       }

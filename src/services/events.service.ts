@@ -72,7 +72,11 @@ interface ChatRow {
  */
 class BatchContext {
   readonly existing = new Map<string, EventRecord>();
-  readonly clicks = new Map<number, { linkId: number; campaignId: number | null }>();
+  readonly clicks = new Map<number, { linkId: number; campaignId: number | null; at: number }>();
+  /** `click:contact` pairs: a contact's clicks are its touches (store/touches.repository.ts). */
+  readonly clickContacts = new Set<string>();
+  /** Per contact, the time of the earliest touch this batch gave it: its later events are re-attributed. */
+  readonly newTouches = new Map<number, number>();
   readonly links = new Map<number, number | null>();
   readonly contactOfClick = new Map<number, number>();
   readonly contactOfIdentity = new Map<string, number>();
@@ -104,11 +108,15 @@ class BatchContext {
       const rows = await db
         .selectFrom('clicks')
         .leftJoin('links', 'links.id', 'clicks.link_id')
-        .select(['clicks.id', 'clicks.link_id', 'links.campaign_id'])
+        .select(['clicks.id', 'clicks.link_id', 'clicks.at', 'links.campaign_id'])
         .where('clicks.id', 'in', ids)
         .execute();
       for (const r of rows) {
-        this.clicks.set(Number(r.id), { linkId: r.link_id, campaignId: r.campaign_id ?? null });
+        this.clicks.set(Number(r.id), {
+          linkId: r.link_id,
+          campaignId: r.campaign_id ?? null,
+          at: Number(r.at),
+        });
         this.links.set(r.link_id, r.campaign_id ?? null);
       }
       const chats = await db
@@ -118,8 +126,11 @@ class BatchContext {
         .where('contact_id', 'is not', null)
         .orderBy('id', 'desc')
         .execute();
-      for (const c of chats)
-        if (c.contact_id !== null) this.contactOfClick.set(Number(c.click_id), c.contact_id);
+      for (const c of chats) {
+        if (c.contact_id === null) continue;
+        this.contactOfClick.set(Number(c.click_id), c.contact_id);
+        this.clickContacts.add(`${Number(c.click_id)}:${c.contact_id}`);
+      }
     }
     const byKind = new Map<string, Set<string>>();
     for (const input of inputs) {
@@ -169,7 +180,13 @@ class BatchContext {
     }
   }
 
+  /** A touch of the contact at `at`, new with this batch. */
+  touched(contactId: number, at: number): void {
+    this.newTouches.set(contactId, Math.min(at, this.newTouches.get(contactId) ?? at));
+  }
+
   addChat(chat: ChatRow): void {
+    if (chat.clickId !== null) this.clickContacts.add(`${chat.clickId}:${chat.contactId}`);
     const list = this.chats.get(chat.contactId) ?? [];
     list.push(chat);
     this.chats.set(chat.contactId, list);
@@ -338,8 +355,19 @@ async function recordOne(
   // Another process recorded the same key meanwhile (PostgreSQL): that one redeemed the code.
   if (!recorded.created && redeem) await unredeemDiscountCode(db, code.id);
   batch.existing.set(input.idempotencyKey, recorded.event);
+  // A click new to the contact is a new touch of it from the click's time (an unknown time, for a
+  // stitched click not read with the batch: every event of the contact is re-attributed).
+  const storedClick = recorded.event.clickId;
+  if (recorded.created && storedClick !== null && contactId !== null) {
+    const pair = `${storedClick}:${contactId}`;
+    if (!batch.clickContacts.has(pair)) {
+      batch.clickContacts.add(pair);
+      batch.touched(contactId, batch.clicks.get(storedClick)?.at ?? 0);
+    }
+  }
   if (recorded.created && input.type === 'chat_started' && contactId !== null) {
     batch.addChat({ contactId, campaignId, linkId, clickId, at: input.occurredAt, reentry });
+    batch.touched(contactId, input.occurredAt);
   }
   if (recorded.created && clickId !== null && contactId !== null && !batch.contactOfClick.has(clickId)) {
     batch.contactOfClick.set(clickId, contactId);
@@ -390,10 +418,7 @@ export async function recordEvents(
     }
     // New events change what their contacts' conversions can be credited to (and are conversions).
     const created = results.flatMap((r) => (isChatmarkError(r) || !r.created ? [] : [r.event]));
-    await refreshEventTouches(trx, {
-      contactIds: created.flatMap((e) => (e.contactId === null ? [] : [e.contactId])),
-      eventIds: created.flatMap((e) => (e.contactId === null ? [e.id] : [])),
-    });
+    await refreshEventTouches(trx, { eventIds: created.map((e) => e.id), since: batch.newTouches });
     return results;
   });
 }

@@ -15,7 +15,8 @@ export interface Exposure {
  * new. The contacts' stored touches are refreshed: a send imported after a purchase still counts.
  */
 export async function insertExposures(db: Db, exposures: readonly Exposure[]): Promise<number> {
-  const contacts = new Set<number>();
+  // Per contact, the earliest send: its events from then on are re-attributed.
+  const since = new Map<number, number>();
   let created = 0;
   for (let i = 0; i < exposures.length; i += 500) {
     const rows = await db
@@ -31,12 +32,15 @@ export async function insertExposures(db: Db, exposures: readonly Exposure[]): P
         })),
       )
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returning('contact_id')
+      .returning(['contact_id', 'sent_at'])
       .execute();
-    for (const row of rows) contacts.add(row.contact_id);
+    for (const row of rows) {
+      const at = Number(row.sent_at);
+      since.set(row.contact_id, Math.min(at, since.get(row.contact_id) ?? at));
+    }
     created += rows.length;
   }
-  await refreshEventTouches(db, { contactIds: contacts });
+  await refreshEventTouches(db, { since });
   return created;
 }
 

@@ -73,14 +73,15 @@ const list = (ids: readonly number[]) =>
   );
 
 /**
- * Rewrites the stored touches of every event of these contacts, and of these contact-less events:
- * called in the transaction that adds an event or an exposure, so a touch that arrives after the
- * conversion it led to (an exposure import, a delayed webhook) still gets its credit. `'all'`
- * rebuilds the table (the migration, and stores filled behind the API's back).
+ * Rewrites the stored touches of the events a write changed, in the transaction of that write, so
+ * a touch that arrives after the conversion it led to (an exposure import, a delayed webhook)
+ * still gets its credit: the new events themselves (`eventIds`), and for each contact with a new
+ * touch, its events from that touch's time on (`since`: contact → earliest new touch). `'all'`
+ * rebuilds the table (stores filled behind the API's back).
  */
 export async function refreshEventTouches(
   db: Db | Kysely<unknown>,
-  scope: { contactIds?: Iterable<number>; eventIds?: Iterable<number> } | 'all',
+  scope: { eventIds?: Iterable<number>; since?: ReadonlyMap<number, number> } | 'all',
 ): Promise<void> {
   const typed = db as Db;
   if (scope === 'all') {
@@ -88,46 +89,44 @@ export async function refreshEventTouches(
     await bumpDayVersions(typed, 'all');
     return;
   }
-  // The days whose events' touches are rewritten: their cached report slices are stale now.
+  const events = new Set(scope.eventIds ?? []);
+  const since = [...(scope.since ?? new Map<number, number>())];
+  for (let i = 0; i < since.length; i += CHUNK) {
+    const terms = since
+      .slice(i, i + CHUNK)
+      .map(([contact, at]) => sql`(contact_id = ${contact} and occurred_at >= ${at})`);
+    const { rows } = await sql<{
+      id: number;
+    }>`select id from events where ${sql.join(terms, sql` or `)}`.execute(db);
+    for (const row of rows) events.add(Number(row.id));
+  }
+  // The days of the rewritten events: their cached report slices are stale now.
   const days = new Set<number>();
-  const dayOf = async (where: RawBuilder<unknown>) => {
+  const ids = [...events];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = list(ids.slice(i, i + CHUNK));
+    await sql`delete from event_touches where event_id in (${chunk})`.execute(db);
+    await insertTouches(db, sql`v.id in (${chunk})`);
     const { rows } = await sql<{
       day: number;
-    }>`select distinct occurred_at - (occurred_at % ${sql.lit(DAY)}) as day from events v where ${where}`.execute(
+    }>`select distinct occurred_at - (occurred_at % ${sql.lit(DAY)}) as day from events where id in (${chunk})`.execute(
       db,
     );
     for (const row of rows) days.add(Number(row.day));
-  };
-  const contacts = [...new Set(scope.contactIds ?? [])];
-  for (let i = 0; i < contacts.length; i += CHUNK) {
-    const chunk = list(contacts.slice(i, i + CHUNK));
-    await sql`delete from event_touches where contact_id in (${chunk})`.execute(db);
-    await insertTouches(db, sql`v.contact_id in (${chunk})`);
-    await dayOf(sql`v.contact_id in (${chunk})`);
-  }
-  const events = [...new Set(scope.eventIds ?? [])];
-  for (let i = 0; i < events.length; i += CHUNK) {
-    const chunk = list(events.slice(i, i + CHUNK));
-    await sql`delete from event_touches where event_id in (${chunk}) and contact_id is null`.execute(db);
-    await insertTouches(db, sql`v.id in (${chunk}) and v.contact_id is null`);
-    await dayOf(sql`v.id in (${chunk})`);
   }
   await bumpDayVersions(typed, days);
 }
 
 /**
  * After a link moves to another campaign: rewrites the touches that name it, so the campaign's
- * reports find the conversions its clicks led to.
+ * reports find the conversions its clicks led to. (A rare edit: the lookup reads the table.)
  */
 export async function refreshTouchesOfLink(db: Db, linkId: number): Promise<void> {
   const rows = await db
     .selectFrom('event_touches')
-    .select(['contact_id', 'event_id'])
+    .select('event_id')
     .distinct()
     .where('link_id', '=', linkId)
     .execute();
-  await refreshEventTouches(db, {
-    contactIds: rows.flatMap((r) => (r.contact_id === null ? [] : [r.contact_id])),
-    eventIds: rows.flatMap((r) => (r.contact_id === null ? [r.event_id] : [])),
-  });
+  await refreshEventTouches(db, { eventIds: rows.map((r) => r.event_id) });
 }

@@ -151,6 +151,92 @@ describeEachBackend('reports: touches that arrive after the conversion', (backen
     expect(await storedTouches()).toEqual(incremental);
   });
 
+  it('keeps the stored touches equal to a rebuild through a random mix of late and early writes', async (ctx) => {
+    if (backend.skipReason) return ctx.skip(backend.skipReason);
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    const links = [springLink];
+    for (const campaign of [sms, autumn]) {
+      links.push(
+        (
+          await t.call('POST', '/api/links', {
+            campaignId: campaign.id,
+            channel: 'telegram',
+            target: { username: 'acme_support_bot' },
+          })
+        ).json(),
+      );
+    }
+    // Clicks spread over ten days before now, in random order of time.
+    const refs: string[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      t.clock.now = NOW - rand(10 * 24 * 60) * 60_000;
+      const link = links[rand(links.length)]!;
+      const click = await t.server.app.inject({
+        method: 'GET',
+        url: `/${link.code}`,
+        headers: { 'user-agent': UA },
+      });
+      refs.push(String(click.headers['x-chatmark-click']));
+    }
+    t.clock.now = NOW;
+    // Batches of events and sends arriving in no particular order of the times they carry.
+    for (let batch = 0; batch < 12; batch += 1) {
+      const items = Array.from({ length: 1 + rand(6) }, (_, i) => {
+        const person = { externalId: `r${rand(6)}` };
+        const occurredAt = at(-rand(10 * 24 * 60));
+        const key = `mix-${batch}-${i}`;
+        switch (rand(4)) {
+          case 0:
+            return {
+              type: 'chat_started',
+              occurredAt,
+              idempotencyKey: key,
+              ref: refs[rand(refs.length)],
+              contact: person,
+            };
+          case 1:
+            return { type: 'qualified', occurredAt, idempotencyKey: key, clickId: refs[rand(refs.length)] };
+          case 2:
+            return {
+              type: 'purchase',
+              occurredAt,
+              idempotencyKey: key,
+              contact: person,
+              value: { amount: 1000 + rand(9000), currency: 'USD' },
+            };
+          default:
+            return {
+              type: 'lead',
+              occurredAt,
+              idempotencyKey: key,
+              contact: person,
+              clickId: refs[rand(refs.length)],
+            };
+        }
+      });
+      await events(items);
+      if (batch % 3 === 2) {
+        const sent = await t.call('POST', '/api/exposures', [
+          {
+            contact: { externalId: `r${rand(6)}` },
+            campaignId: sms.id,
+            channel: 'sms',
+            sentAt: at(-rand(10 * 24 * 60)),
+          },
+        ]);
+        expect(sent.statusCode).toBe(201);
+      }
+    }
+    const incremental = await storedTouches();
+    expect(incremental.length).toBeGreaterThan(50);
+    await refreshEventTouches(t.server.store.db, 'all');
+    expect(await storedTouches()).toEqual(incremental);
+  });
+
   it('refuses a window longer than the touches it keeps', async (ctx) => {
     if (backend.skipReason) return ctx.skip(backend.skipReason);
     const response = await t.call('GET', `/api/reports/funnel?${RANGE}&window=120d`);
