@@ -10,6 +10,7 @@ import { campaignRoutes } from './http/routes/campaigns.js';
 import { keyRoutes } from './http/routes/keys.js';
 import { linkRoutes } from './http/routes/links.js';
 import { redirectRoutes } from './http/routes/redirect.js';
+import { settingsRoutes } from './http/routes/settings.js';
 import { systemRoutes } from './http/routes/system.js';
 import { trackRoutes } from './http/routes/track.js';
 import { ClickNumbers } from './redirect/click-numbers.js';
@@ -125,6 +126,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     routes: [
       systemRoutes,
       keyRoutes,
+      settingsRoutes,
       campaignRoutes(async (codes) => {
         for (const code of codes) await invalidate(code);
       }),

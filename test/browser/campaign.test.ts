@@ -161,6 +161,110 @@ describe('dashboard in Chromium: the campaign funnel and every page', () => {
     }
   }, 60_000);
 
+  /** The funnel chart's stages, the counts on its bars and each bar's drawn width, in order. */
+  const funnelChart = async (on: Page) => {
+    const chart = on.getByTestId('funnel-chart');
+    await chart.locator('.recharts-label-list text').first().waitFor({ timeout: 15_000 });
+    return {
+      label: await chart.getAttribute('aria-label'),
+      stages: await chart
+        .locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value')
+        .allTextContents(),
+      counts: await chart.locator('.recharts-label-list text').allTextContents(),
+      widths: await chart
+        .locator('.recharts-bar-rectangle')
+        .evaluateAll((bars) => bars.map((b) => b.getBoundingClientRect().width)),
+      html: await chart.innerHTML(),
+    };
+  };
+  const en = (n: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(n);
+
+  it('draws reach → clicks → chats → qualified → converted on a log axis with every bar readable, and asks for each report once', async () => {
+    type Counts = Record<'reach' | 'link_clicks' | 'chats_started' | 'qualified' | 'conversions', number>;
+    const [row] = (await api<{ rows: Counts[] }>('/api/reports/funnel?campaignId=1&groupBy=campaign')).rows;
+    expect(row).toBeDefined();
+    if (!row) return;
+    const counts = [row.reach, row.link_clicks, row.chats_started, row.qualified, row.conversions];
+    // Why a linear axis would not do: reach dwarfs the clicks, and the conversions would be a
+    // bar under 1% of the reach bar's length.
+    expect(row.reach).toBeGreaterThan(50 * row.link_clicks);
+    expect(row.conversions / row.reach).toBeLessThan(0.01);
+
+    const groupings: (string | null)[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/reports/funnel') groupings.push(url.searchParams.get('groupBy'));
+    });
+    await page.goto(`${serve.baseUrl}/app/campaigns/1`);
+    const chart = await funnelChart(page);
+    expect(chart.stages).toEqual(['Reach', 'Clicks', 'Chats', 'Qualified', 'Converted']);
+    expect(chart.counts).toEqual(counts.map(en));
+    expect(chart.label).toBe(
+      `Funnel: reach ${en(row.reach)}, clicks ${en(row.link_clicks)}, chats ${en(row.chats_started)}, ` +
+        `qualified ${en(row.qualified)}, converted ${en(row.conversions)} (logarithmic scale)`,
+    );
+    // Every bar is drawn, longer for a larger count, and its length is the count's order of
+    // magnitude: log10(count) + 1 decades from the origin, as on the axis.
+    expect(chart.widths).toHaveLength(counts.length);
+    const [reachWidth = NaN] = chart.widths;
+    counts.forEach((count, i) => {
+      const width = chart.widths[i] ?? NaN;
+      expect(width / reachWidth, `bar ${i}`).toBeCloseTo(
+        (Math.log10(count) + 1) / (Math.log10(row.reach) + 1),
+        1,
+      );
+      if (i > 0) expect(width, `bar ${i}`).toBeLessThanOrEqual(chart.widths[i - 1] ?? NaN);
+      // Readable: at least a sixth of the reach bar (linear: under 1% for the conversions).
+      expect(width, `bar ${i}`).toBeGreaterThan(reachWidth / 6);
+    });
+    expect(chart.html).not.toContain('NaN');
+
+    // The day rows feed both the funnel's day table and the chats chart: one request for both.
+    await expect.poll(() => page.locator('.state-loading').count(), { timeout: 15_000 }).toBe(0);
+    await page.getByRole('img', { name: 'Chats started per day' }).waitFor();
+    await page.locator('summary', { hasText: 'Per day' }).waitFor();
+    expect(groupings.sort()).toEqual(['campaign', 'channel', 'day']);
+    await page.getByTestId('funnel-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'campaign-funnel-chart.png') });
+  }, 60_000);
+
+  it('draws a zero count as no bar with its 0, never breaking the log axis', async () => {
+    const campaign = await api<{ id: number }>('/api/campaigns', {
+      method: 'POST',
+      body: { name: 'One click', owner: 'browser test' },
+    });
+    const link = await api<{ code: string }>('/api/links', {
+      method: 'POST',
+      body: { campaignId: campaign.id, channel: 'whatsapp', target: { phone: '+15550783881' } },
+    });
+    const followed = await fetch(`${serve.baseUrl}/${link.code}`, {
+      redirect: 'manual',
+      headers: {
+        'user-agent':
+          'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+      },
+    });
+    expect(followed.status).toBe(302);
+    const [row] = (
+      await api<{ rows: { reach: number; link_clicks: number; chats_started: number }[] }>(
+        `/api/reports/funnel?campaignId=${campaign.id}&groupBy=campaign`,
+      )
+    ).rows;
+    // No cost rows: no reach; one human click and nothing after it.
+    expect(row).toMatchObject({ reach: 0, link_clicks: 1, chats_started: 0 });
+
+    await page.goto(`${serve.baseUrl}/app/campaigns/${campaign.id}`);
+    const chart = await funnelChart(page);
+    expect(chart.stages).toEqual(['Reach', 'Clicks', 'Chats', 'Qualified', 'Converted']);
+    expect(chart.counts).toEqual(['0', '1', '0', '0', '0']);
+    // Only the click has a bar, and it is one decade long: plainly visible.
+    expect(chart.widths.filter((w) => w > 0)).toHaveLength(1);
+    expect(Math.max(...chart.widths)).toBeGreaterThan(50);
+    expect(chart.html).not.toMatch(/NaN|Infinity/);
+    await page.getByTestId('funnel-chart').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'campaign-funnel-zero.png') });
+  }, 60_000);
+
   it('says in words when a campaign has nothing yet, and when it does not exist', async () => {
     const empty = await api<{ id: number }>('/api/campaigns', {
       method: 'POST',

@@ -29,6 +29,15 @@ export function formatNumber(value: number | null | undefined, maximumFractionDi
   return numberFormat({ maximumFractionDigits }).format(value);
 }
 
+/**
+ * A count in short form, for chart axes.
+ *
+ * @example formatCompact(250000) // '250K' in en-US
+ */
+export function formatCompact(value: number): string {
+  return numberFormat({ notation: 'compact', maximumFractionDigits: 1 }).format(value);
+}
+
 /** The number of minor units in one major unit of `currency` (USD 2, JPY 0, BHD 3), from Intl. */
 export function fractionDigits(currency: string): number {
   try {

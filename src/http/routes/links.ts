@@ -15,6 +15,7 @@ import { getCampaign } from '../../store/campaigns.repository.js';
 import { clickStats, listClicks } from '../../store/clicks.repository.js';
 import { type LinkRecord, listLinks } from '../../store/links.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
+import { publicOrigin } from '../public-origin.js';
 import { idParam, isoDate, toIso, toMs, utmValues } from '../schemas.js';
 
 const target = z
@@ -99,10 +100,8 @@ const range = z.object({ from: isoDate.optional(), to: isoDate.optional() });
 export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Promise<void>) {
   return (app: ZodApp, ctx: AppContext): void => {
     const tags = ['links'];
-    // The configured public origin, else the origin the API was called on (what a person using
-    // the dashboard or the API on this host expects to share).
     const shortUrl = (code: string, request: FastifyRequest) =>
-      `${ctx.config.baseUrl ?? `${request.protocol}://${request.host}`}/${code}`;
+      `${publicOrigin(ctx.config, request)}/${code}`;
     async function view(link: LinkRecord, request: FastifyRequest): Promise<z.infer<typeof linkView>> {
       const campaign =
         link.campaignId === null ? null : ((await getCampaign(ctx.store.db, link.campaignId)) ?? null);

@@ -19,6 +19,7 @@ import type {
   ReviewDay,
   Reviews,
   Role,
+  WebhookStatus,
 } from './types.js';
 
 /** One typed function per API endpoint the dashboard calls; hooks.ts wraps the reads. */
@@ -71,13 +72,34 @@ export const createKey = (body: { name: string; role: Role }) =>
 
 export const revokeKey = (id: number) => apiRequest<ApiKey>('DELETE', `/api/keys/${id}`);
 
-/** How GET /api/reports/funnel can group a campaign's rows. */
-export type FunnelGroupBy = 'campaign' | 'day' | 'channel' | 'source' | 'variant';
+export const getWebhookSetup = (signal?: AbortSignal) =>
+  apiRequest<{ webhooks: WebhookStatus[] }>('GET', '/api/settings/webhooks', { signal }).then(
+    (r) => r.webhooks,
+  );
 
-export const getFunnel = (campaignId: number, groupBy: FunnelGroupBy, signal?: AbortSignal) =>
-  apiRequest<FunnelReport>('GET', `/api/reports/funnel?campaignId=${campaignId}&groupBy=${groupBy}`, {
-    signal,
-  });
+/** How GET /api/reports/funnel can group its rows (`link`: by the link's short code). */
+export type FunnelGroupBy = 'campaign' | 'day' | 'channel' | 'source' | 'variant' | 'link';
+
+export interface FunnelQuery {
+  /** One campaign's rows; every campaign's without it. */
+  campaignId?: number | undefined;
+  groupBy: FunnelGroupBy;
+  /** ISO times; the server's default period is the 30 days before now. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export function funnelPath(query: FunnelQuery): string {
+  const params = new URLSearchParams();
+  if (query.campaignId !== undefined) params.set('campaignId', String(query.campaignId));
+  params.set('groupBy', query.groupBy);
+  if (query.from !== undefined) params.set('from', query.from);
+  if (query.to !== undefined) params.set('to', query.to);
+  return `/api/reports/funnel?${params.toString()}`;
+}
+
+export const getFunnel = (query: FunnelQuery, signal?: AbortSignal) =>
+  apiRequest<FunnelReport>('GET', funnelPath(query), { signal });
 
 export interface AttributionQuery {
   groupBy: 'campaign' | 'channel';

@@ -3,6 +3,7 @@ import { ApiError } from './client.js';
 import {
   type AttributionQuery,
   type FunnelGroupBy,
+  type FunnelQuery,
   getAttribution,
   getBaseline,
   getCampaign,
@@ -15,6 +16,7 @@ import {
   getLinks,
   getLinkStats,
   getReviews,
+  getWebhookSetup,
   type LinkQuery,
   previewLink,
 } from './endpoints.js';
@@ -108,16 +110,27 @@ export const useLinksStats = (ids: readonly number[] | undefined) =>
 
 export const useKeys = (enabled: boolean) => useFetch(enabled ? 'keys' : null, getKeys);
 
+/** Which webhook secrets the server has (admins only, so `enabled` is false for other keys). */
+export const useWebhookSetup = (enabled: boolean) =>
+  useFetch(enabled ? 'settings:webhooks' : null, getWebhookSetup);
+
 /**
  * The funnel report of a campaign. `data` is null while the server has no funnel endpoint
  * (404 without a campaign error), so pages can show a placeholder instead of an error.
  */
 export const useFunnel = (campaignId: number, groupBy: FunnelGroupBy) =>
   useFetch<FunnelReport | null>(`funnel:${campaignId}:${groupBy}`, (signal) =>
-    getFunnel(campaignId, groupBy, signal).catch((error: unknown) => {
+    getFunnel({ campaignId, groupBy }, signal).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') return null;
       throw error;
     }),
+  );
+
+/** The funnel by link (short code) over a period; a null query (no links yet) loads nothing. */
+export const useFunnelByLink = (query: Omit<FunnelQuery, 'groupBy'> | null) =>
+  useFetch(
+    query === null ? null : `funnel-links:${query.campaignId ?? ''}:${query.from ?? ''}:${query.to ?? ''}`,
+    (signal) => getFunnel({ ...query, groupBy: 'link' }, signal),
   );
 
 /** A campaign's experiments; a null id (no campaign chosen yet) loads nothing. */

@@ -124,6 +124,17 @@ export interface ApiKey {
   lastUsedAt: string | null;
 }
 
+/** One platform of GET /api/settings/webhooks: whether each setting is set, never its value. */
+export interface WebhookStatus {
+  platform: string;
+  name: string;
+  /** The address to paste into the platform. */
+  url: string;
+  /** Every required setting is set: the webhook accepts the platform's calls. */
+  configured: boolean;
+  settings: { variable: string; required: boolean; configured: boolean; purpose: string }[];
+}
+
 /** One row of GET /api/reports/funnel: one group (and currency). Rates are null on a 0 denominator. */
 export interface FunnelRow {
   key: string;

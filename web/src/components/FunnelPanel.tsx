@@ -1,16 +1,7 @@
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  LabelList,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import { useFunnel } from '../api/hooks.js';
+import { type FetchState, useFunnel } from '../api/hooks.js';
 import type { FunnelReport, FunnelRow } from '../api/types.js';
 import { formatDate, formatMoney, formatNumber, formatPercent } from '../format.js';
+import { FunnelChart } from './FunnelChart.js';
 import { FunnelRates } from './FunnelRates.js';
 import { Empty, ErrorNote, Loading } from './States.js';
 import { Tile } from './Tile.js';
@@ -32,13 +23,21 @@ const windows = (w: Readonly<Record<string, string>>) =>
         .map(([touch, size]) => `${touch} ${size}`)
         .join(', ')})`;
 
+/**
+ * A report's model and windows in words.
+ *
+ * @example attributionText(report.parameters) // 'last touch attribution (click 30d, chat_started 30d)'
+ */
+export const attributionText = (p: FunnelReport['parameters']) =>
+  `${MODEL_TEXT[p.model] ?? p.model} attribution${windows(p.windows)}`;
+
 /** How the numbers were made, so they can be reproduced (the report echoes its parameters). */
 function Parameters({ report }: { report: FunnelReport }) {
   const p = report.parameters;
   return (
     <p className="hint">
-      {formatDate(p.from)} – {formatDate(p.to)} · {MODEL_TEXT[p.model] ?? p.model} attribution
-      {windows(p.windows)} · conversion: <code>{p.conversion}</code>
+      {formatDate(p.from)} – {formatDate(p.to)} · {attributionText(p)} · conversion:{' '}
+      <code>{p.conversion}</code>
       {report.unattributed > 0 &&
         ` · ${formatNumber(report.unattributed)} unattributed conversions elsewhere`}
     </p>
@@ -127,40 +126,6 @@ function Tiles({ rows, window }: { rows: readonly FunnelRow[]; window: string | 
   );
 }
 
-function FunnelChart({ row }: { row: FunnelRow }) {
-  const data = [
-    { stage: 'Clicks', value: row.link_clicks },
-    { stage: 'Chats', value: row.chats_started },
-    { stage: 'Qualified', value: row.qualified },
-    { stage: 'Converted', value: row.conversions },
-  ];
-  return (
-    <div className="chart" role="img" aria-label="Funnel: clicks, chats, qualified, converted">
-      <ResponsiveContainer width="100%" height={200}>
-        <BarChart data={data} layout="vertical" margin={{ top: 0, right: 48, bottom: 0, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis
-            type="number"
-            allowDecimals={false}
-            fontSize={12}
-            tickFormatter={(v: number) => formatNumber(v)}
-          />
-          <YAxis type="category" dataKey="stage" width={80} fontSize={12} />
-          <Tooltip formatter={(value) => formatNumber(Number(value))} isAnimationActive={false} />
-          <Bar dataKey="value" name="Count" fill="#0f766e" isAnimationActive={false}>
-            <LabelList
-              dataKey="value"
-              position="right"
-              fontSize={12}
-              formatter={(v) => formatNumber(Number(v))}
-            />
-          </Bar>
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
-  );
-}
-
 function DayTable({ rows }: { rows: readonly FunnelRow[] }) {
   return (
     <table className="table responsive compact">
@@ -206,11 +171,17 @@ function DayTable({ rows }: { rows: readonly FunnelRow[] }) {
 
 /**
  * The campaign's funnel (GET /api/reports/funnel): KPI tiles and a funnel chart for the whole
- * campaign, and the same counts per day. Says so in words while the server has no such report.
+ * campaign, and the same counts per day (`byDay`: the page loads it once for this panel and the
+ * chats chart). Says so in words while the server has no such report.
  */
-export function FunnelPanel({ campaignId }: { campaignId: number }) {
+export function FunnelPanel({
+  campaignId,
+  byDay,
+}: {
+  campaignId: number;
+  byDay: FetchState<FunnelReport | null>;
+}) {
   const total = useFunnel(campaignId, 'campaign');
-  const byDay = useFunnel(campaignId, 'day');
 
   if (total.error) return <ErrorNote error={total.error} onRetry={total.reload} />;
   if (total.data === undefined) return <Loading what="Loading the funnel" />;

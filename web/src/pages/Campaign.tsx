@@ -1,6 +1,13 @@
 import { useMemo } from 'react';
-import { useCampaign, useCampaignChangelog, useFunnel, useLinks, useLinksStats } from '../api/hooks.js';
-import type { Campaign } from '../api/types.js';
+import {
+  type FetchState,
+  useCampaign,
+  useCampaignChangelog,
+  useFunnel,
+  useLinks,
+  useLinksStats,
+} from '../api/hooks.js';
+import type { Campaign, FunnelReport } from '../api/types.js';
 import { AppLink } from '../components/AppLink.js';
 import { Breakdown } from '../components/Breakdown.js';
 import { ChatsChart, chatsByDay } from '../components/ChatsChart.js';
@@ -38,6 +45,8 @@ export function CampaignPage({ id }: { id: number }) {
 
 function CampaignView({ campaign }: { campaign: Campaign }) {
   const utm = Object.entries(campaign.utm);
+  // One request for the funnel panel's day table and the chats-per-day chart.
+  const byDay = useFunnel(campaign.id, 'day');
   return (
     <div className="page">
       <p className="crumbs">
@@ -89,7 +98,7 @@ function CampaignView({ campaign }: { campaign: Campaign }) {
 
       <section className="card">
         <h2>Funnel</h2>
-        <FunnelPanel campaignId={campaign.id} />
+        <FunnelPanel campaignId={campaign.id} byDay={byDay} />
       </section>
 
       <div className="grid-2 wide">
@@ -99,7 +108,7 @@ function CampaignView({ campaign }: { campaign: Campaign }) {
         </section>
         <section className="card">
           <h2>Chats per day</h2>
-          <Chats campaignId={campaign.id} />
+          <Chats report={byDay} />
         </section>
       </div>
 
@@ -154,8 +163,7 @@ function Clicks({ campaignId }: { campaignId: number }) {
   );
 }
 
-function Chats({ campaignId }: { campaignId: number }) {
-  const report = useFunnel(campaignId, 'day');
+function Chats({ report }: { report: FetchState<FunnelReport | null> }) {
   const days = useMemo(() => chatsByDay(report.data?.rows ?? []), [report.data]);
   if (report.error) return <ErrorNote error={report.error} onRetry={report.reload} />;
   if (report.data === undefined) return <Loading what="Loading chats" />;

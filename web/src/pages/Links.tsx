@@ -1,10 +1,13 @@
 import { useMemo, useState } from 'react';
 import { archiveLink } from '../api/endpoints.js';
-import { useCampaigns, useLinks, useLinkStats } from '../api/hooks.js';
+import type { ApiError } from '../api/client.js';
+import { useCampaigns, useFunnelByLink, useLinks, useLinkStats } from '../api/hooks.js';
 import { canWrite, useSession } from '../api/session.js';
-import type { Campaign, Link } from '../api/types.js';
+import type { Campaign, FunnelRow, Link } from '../api/types.js';
 import { AppLink } from '../components/AppLink.js';
+import { byKey } from '../components/Breakdown.js';
 import { CopyButton } from '../components/CopyButton.js';
+import { attributionText } from '../components/FunnelPanel.js';
 import { Empty, ErrorNote, Loading } from '../components/States.js';
 import { CHANNEL_DEFS } from '../channels.js';
 import { formatDate, formatNumber } from '../format.js';
@@ -17,8 +20,13 @@ const channelLabel = (channel: string) =>
 /** The link's target in one line: the phone, username, page or URL it opens. */
 const targetText = (link: Link) => Object.values(link.target).join(' · ');
 
+/** The funnel report's counts for one link, or why there are none yet. */
+type LinkFunnel = { error: ApiError } | { loading: true } | { row: FunnelRow | undefined };
+
 /**
- * Every tracked link with its clicks (humans and bots apart), filtered by campaign on the server
+ * Every tracked link with its clicks (humans and bots apart), and the chats started and
+ * conversions credited to it (one funnel report grouped by link, over the period the click
+ * counts cover: since the first of the listed links was made). Filtered by campaign on the server
  * (`?campaign=` in the address, so the campaign page can link here) and by text in the browser.
  */
 export function LinksPage() {
@@ -34,6 +42,25 @@ export function LinksPage() {
     () => new Map<number, Campaign>((campaigns.data ?? []).map((c) => [c.id, c])),
     [campaigns.data],
   );
+  // A link's click counts start when it was made, so the earliest of them covers every row. The
+  // campaign is checked too: right after another one is chosen, the list on hand is the old one.
+  const from = useMemo(() => {
+    const first = (links.data ?? [])
+      .filter((l) => campaignId === undefined || l.campaignId === campaignId)
+      .reduce((min, l) => Math.min(min, Date.parse(l.createdAt)), Infinity);
+    return Number.isFinite(first) ? new Date(first).toISOString() : undefined;
+  }, [links.data, campaignId]);
+  const funnel = useFunnelByLink(from === undefined ? null : { campaignId, from });
+  const funnelByCode = useMemo(
+    () => new Map(byKey(funnel.data?.rows ?? []).map((r) => [r.key, r.counts])),
+    [funnel.data],
+  );
+  const funnelOf = (code: string): LinkFunnel =>
+    funnel.error
+      ? { error: funnel.error }
+      : !funnel.data || funnel.loading
+        ? { loading: true }
+        : { row: funnelByCode.get(code) };
 
   const needle = search.trim().toLowerCase();
   const shown = (links.data ?? []).filter(
@@ -102,34 +129,48 @@ export function LinksPage() {
         </Empty>
       )}
       {shown.length > 0 && (
-        <table className="table responsive">
-          <thead>
-            <tr>
-              <th>Short link</th>
-              <th>Channel</th>
-              <th>Target</th>
-              <th>Campaign</th>
-              <th className="num">Clicks</th>
-              <th className="num">Humans</th>
-              <th className="num">Bots</th>
-              <th>Created</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((link) => (
-              <LinkRow
-                key={link.id}
-                link={link}
-                campaign={link.campaignId === null ? undefined : byId.get(link.campaignId)}
-                canArchive={canWrite(session)}
-                onArchived={links.reload}
-              />
-            ))}
-          </tbody>
-        </table>
+        <>
+          {funnel.error && <ErrorNote error={funnel.error} onRetry={funnel.reload} />}
+          {!funnel.data && funnel.loading && <Loading what="Loading chats and conversions" />}
+          {from !== undefined && funnel.data && (
+            <p className="hint">
+              Since {formatDate(from)}, when the first of these links was made: clicks, first chats per
+              contact, and conversions (<code>{funnel.data.parameters.conversion}</code>) credited to each
+              link by {attributionText(funnel.data.parameters)}.
+            </p>
+          )}
+          <table className="table responsive" data-testid="links-table">
+            <thead>
+              <tr>
+                <th>Short link</th>
+                <th>Channel</th>
+                <th>Target</th>
+                <th>Campaign</th>
+                <th className="num">Clicks</th>
+                <th className="num">Humans</th>
+                <th className="num">Bots</th>
+                <th className="num">Chats</th>
+                <th className="num">Conversions</th>
+                <th>Created</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((link) => (
+                <LinkRow
+                  key={link.id}
+                  link={link}
+                  campaign={link.campaignId === null ? undefined : byId.get(link.campaignId)}
+                  funnel={funnelOf(link.code)}
+                  canArchive={canWrite(session)}
+                  onArchived={links.reload}
+                />
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </div>
   );
@@ -138,11 +179,13 @@ export function LinksPage() {
 function LinkRow({
   link,
   campaign,
+  funnel,
   canArchive,
   onArchived,
 }: {
   link: Link;
   campaign: Campaign | undefined;
+  funnel: LinkFunnel;
   canArchive: boolean;
   onArchived: () => void;
 }) {
@@ -151,6 +194,16 @@ function LinkRow({
   const [error, setError] = useState<string | undefined>();
   const count = (n: number | undefined) =>
     stats.error ? '?' : n === undefined ? <span className="muted">…</span> : formatNumber(n);
+  // A link the report has no row for had no clicks, chats or conversions in the period.
+  const funnelCount = (pick: (row: FunnelRow) => number) =>
+    'error' in funnel ? (
+      '?'
+    ) : 'loading' in funnel ? (
+      <span className="muted">…</span>
+    ) : (
+      formatNumber(funnel.row ? pick(funnel.row) : 0)
+    );
+  const funnelTitle = 'error' in funnel ? describeError(funnel.error) : undefined;
 
   async function archive() {
     if (!window.confirm(`Archive ${link.shortUrl}? It will answer “gone” from now on.`)) return;
@@ -166,7 +219,7 @@ function LinkRow({
   }
 
   return (
-    <tr className={link.archivedAt ? 'archived' : undefined}>
+    <tr className={link.archivedAt ? 'archived' : undefined} data-testid={`link-row-${link.code}`}>
       <td data-label="Short link">
         <a href={link.shortUrl} target="_blank" rel="noreferrer" className="mono">
           /{link.code}
@@ -193,6 +246,12 @@ function LinkRow({
       </td>
       <td data-label="Bots" className="num">
         {count(stats.data?.botClicks)}
+      </td>
+      <td data-label="Chats" className="num" data-testid="chats" title={funnelTitle}>
+        {funnelCount((r) => r.chats_started)}
+      </td>
+      <td data-label="Conversions" className="num" data-testid="conversions" title={funnelTitle}>
+        {funnelCount((r) => r.conversions)}
       </td>
       <td data-label="Created">{formatDate(link.createdAt)}</td>
       <td className="actions">

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { createKey, revokeKey } from '../api/endpoints.js';
-import { useKeys } from '../api/hooks.js';
+import { useKeys, useWebhookSetup } from '../api/hooks.js';
 import { type Session, useSession } from '../api/session.js';
-import type { ApiKey, Role } from '../api/types.js';
+import type { ApiKey, Role, WebhookStatus } from '../api/types.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { Field } from '../components/Field.js';
 import { Empty, ErrorNote, Loading } from '../components/States.js';
@@ -10,30 +10,16 @@ import { UTM_MEDIUMS } from '../channels.js';
 import { formatDateTime, NONE } from '../format.js';
 import { describeError, errorField } from '../messages.js';
 
-/** Each platform's webhook path and the server settings it needs to verify the platform's calls. */
-const WEBHOOKS = [
-  {
-    platform: 'WhatsApp Cloud API',
-    path: '/webhooks/whatsapp',
-    env: ['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'],
-  },
-  { platform: 'Telegram Bot API', path: '/webhooks/telegram', env: ['TELEGRAM_WEBHOOK_SECRET'] },
-  { platform: 'Viber REST bot', path: '/webhooks/viber', env: ['VIBER_AUTH_TOKEN'] },
-  {
-    platform: 'Messenger and Instagram',
-    path: '/webhooks/meta',
-    env: ['META_APP_SECRET', 'META_VERIFY_TOKEN'],
-  },
-  { platform: 'Shopify orders', path: '/webhooks/shopify/orders', env: ['SHOPIFY_WEBHOOK_SECRET'] },
-] as const;
-
 const ROLE_HELP: Readonly<Record<Role, string>> = {
   viewer: 'reads links, campaigns and reports',
   editor: 'also creates and changes links and campaigns, sends events',
   admin: 'also manages API keys',
 };
 
-/** API keys (admins), the webhook addresses to paste into each platform, and the UTM vocabulary. */
+/**
+ * API keys and the webhooks (admins: the address to paste into each platform and whether the
+ * server has its secrets), and the UTM vocabulary.
+ */
 export function SettingsPage() {
   const session = useSession();
   return (
@@ -49,40 +35,13 @@ export function SettingsPage() {
       </section>
       <section className="card">
         <h2>Webhooks</h2>
-        <p className="hint">
-          Paste each address into the platform’s developer console, and set the listed variables in the
-          server’s environment so Chatmark can verify the platform’s signature. Unset variables switch that
-          webhook off.
-        </p>
-        <table className="table responsive">
-          <thead>
-            <tr>
-              <th>Platform</th>
-              <th>Webhook URL</th>
-              <th>Server settings</th>
-            </tr>
-          </thead>
-          <tbody>
-            {WEBHOOKS.map((w) => {
-              const url = `${window.location.origin}${w.path}`;
-              return (
-                <tr key={w.path}>
-                  <td data-label="Platform">{w.platform}</td>
-                  <td data-label="Webhook URL">
-                    <span className="mono break">{url}</span> <CopyButton text={url} />
-                  </td>
-                  <td data-label="Server settings">
-                    {w.env.map((name) => (
-                      <code key={name} className="env">
-                        {name}
-                      </code>
-                    ))}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        {session?.role === 'admin' ? (
+          <Webhooks />
+        ) : (
+          <p className="muted">
+            Only an admin key can see the webhook addresses and which of their secrets the server has.
+          </p>
+        )}
       </section>
       <section className="card">
         <h2>UTM medium vocabulary</h2>
@@ -241,6 +200,79 @@ function Keys({ session }: { session: Session }) {
           {busy ? 'Creating…' : 'Create key'}
         </button>
       </form>
+    </>
+  );
+}
+
+/** What a webhook still needs, in words: the required settings that are not set. */
+const missing = (w: WebhookStatus) => w.settings.filter((s) => s.required && !s.configured);
+
+/**
+ * Each platform's webhook from GET /api/settings/webhooks: the URL to paste, whether it is ready,
+ * and each server setting it reads, set or not (the server never sends a secret's value).
+ */
+function Webhooks() {
+  const setup = useWebhookSetup(true);
+  return (
+    <>
+      <p className="hint">
+        Paste each address into the platform’s developer console, and set the listed variables in the server’s
+        environment (then restart it) so Chatmark can verify the platform’s signature. A webhook whose
+        required variables are unset refuses every call.
+      </p>
+      {setup.error && <ErrorNote error={setup.error} onRetry={setup.reload} />}
+      {!setup.data && setup.loading && <Loading what="Loading the webhook settings" />}
+      {setup.data && (
+        <table className="table responsive" data-testid="webhooks">
+          <thead>
+            <tr>
+              <th>Platform</th>
+              <th>Webhook URL</th>
+              <th>Status</th>
+              <th>Server settings</th>
+            </tr>
+          </thead>
+          <tbody>
+            {setup.data.map((w) => (
+              <tr key={w.platform} data-testid={`webhook-${w.platform}`}>
+                <td data-label="Platform">{w.name}</td>
+                <td data-label="Webhook URL">
+                  <span className="mono break">{w.url}</span> <CopyButton text={w.url} />
+                </td>
+                <td data-label="Status" data-testid="status" data-configured={w.configured}>
+                  {w.configured ? (
+                    <span className="setting-state ok">✓ Configured</span>
+                  ) : (
+                    <span className="setting-state off">
+                      Not configured: set{' '}
+                      {missing(w)
+                        .map((s) => s.variable)
+                        .join(' and ')}
+                    </span>
+                  )}
+                </td>
+                <td data-label="Server settings">
+                  <ul className="settings-list">
+                    {w.settings.map((s) => (
+                      <li key={s.variable} data-variable={s.variable} data-configured={s.configured}>
+                        <code className="env">{s.variable}</code>
+                        {s.configured ? (
+                          <span className="setting-state ok">✓ set</span>
+                        ) : (
+                          <span className={s.required ? 'setting-state off' : 'setting-state muted'}>
+                            {s.required ? 'not set' : 'not set (optional)'}
+                          </span>
+                        )}
+                        <span className="hint">{s.purpose}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
   );
 }
