@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely';
 import type { Db } from './db.js';
 import { bumpDayVersions } from './report-slices.repository.js';
 
@@ -91,6 +91,7 @@ export async function refreshEventTouches(
   }
   const events = new Set(scope.eventIds ?? []);
   const since = [...(scope.since ?? new Map<number, number>())];
+  await lockContacts(db, [...since.map(([contact]) => contact), ...(await contactsOf(db, [...events]))]);
   for (let i = 0; i < since.length; i += CHUNK) {
     const terms = since
       .slice(i, i + CHUNK)
@@ -115,6 +116,35 @@ export async function refreshEventTouches(
     for (const row of rows) days.add(Number(row.day));
   }
   await bumpDayVersions(typed, days);
+}
+
+async function contactsOf(db: Db | Kysely<unknown>, ids: readonly number[]): Promise<number[]> {
+  const contacts: number[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const { rows } = await sql<{
+      contact_id: number | null;
+    }>`select distinct contact_id from events where id in (${list(
+      ids.slice(i, i + CHUNK),
+    )}) and contact_id is not null`.execute(db);
+    for (const row of rows) if (row.contact_id !== null) contacts.push(Number(row.contact_id));
+  }
+  return contacts;
+}
+
+/** The advisory-lock namespace of touch rewrites (an arbitrary constant of this application). */
+const TOUCH_LOCKS = 7301;
+
+/**
+ * On PostgreSQL, where several servers write at once: holds each contact's lock until the
+ * transaction ends, in id order. Two batches for one contact then rewrite its touches one after
+ * the other, the second seeing the first's events (READ COMMITTED), instead of each missing the
+ * other's touch or tripping on the other's rows. SQLite has one writer at a time already.
+ */
+async function lockContacts(db: Db | Kysely<unknown>, contacts: readonly number[]): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  for (const contact of [...new Set(contacts)].sort((a, b) => a - b)) {
+    await sql`select pg_advisory_xact_lock(${sql.lit(TOUCH_LOCKS)}, ${contact}::int)`.execute(db);
+  }
 }
 
 /**

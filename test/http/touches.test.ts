@@ -237,6 +237,56 @@ describeEachBackend('reports: touches that arrive after the conversion', (backen
     expect(await storedTouches()).toEqual(incremental);
   });
 
+  it('keeps the stored touches equal to a rebuild when batches for one contact race', async (ctx) => {
+    if (backend.skipReason) return ctx.skip(backend.skipReason);
+    // On PostgreSQL the two requests run as concurrent transactions (several servers would too).
+    const people = Array.from({ length: 8 }, (_, i) => `race${i}`);
+    await events(
+      people.map((p) => ({
+        type: 'lead',
+        occurredAt: at(-600),
+        idempotencyKey: `${p}-lead`,
+        contact: { externalId: p },
+      })),
+    );
+    const refs: string[] = [];
+    t.clock.now = NOW - 300 * 60_000;
+    for (const _ of people) {
+      const click = await t.server.app.inject({
+        method: 'GET',
+        url: `/${springLink.code}`,
+        headers: { 'user-agent': UA },
+      });
+      refs.push(String(click.headers['x-chatmark-click']));
+    }
+    t.clock.now = NOW;
+    await Promise.all(
+      people.flatMap((p, i) => [
+        events([
+          {
+            type: 'chat_started',
+            occurredAt: at(-200),
+            idempotencyKey: `${p}-chat`,
+            ref: refs[i],
+            contact: { externalId: p },
+          },
+        ]),
+        events([
+          {
+            type: 'purchase',
+            occurredAt: at(-100),
+            idempotencyKey: `${p}-buy`,
+            contact: { externalId: p },
+            value: { amount: 1200, currency: 'USD' },
+          },
+        ]),
+      ]),
+    );
+    const incremental = await storedTouches();
+    await refreshEventTouches(t.server.store.db, 'all');
+    expect(await storedTouches()).toEqual(incremental);
+  });
+
   it('refuses a window longer than the touches it keeps', async (ctx) => {
     if (backend.skipReason) return ctx.skip(backend.skipReason);
     const response = await t.call('GET', `/api/reports/funnel?${RANGE}&window=120d`);
