@@ -41,7 +41,9 @@ export async function bumpDayVersions(db: Db, days: Iterable<number> | 'all'): P
       )
       .execute();
   }
+  // Slices of those days can never be read again: drop them rather than let them pile up.
   if (days === 'all') await db.deleteFrom('report_slices').execute();
+  else if (list.length > 0) await db.deleteFrom('report_slices').where('day', 'in', list).execute();
 }
 
 /** The cached slices of a report signature in [from, to), with the day version each was made at. */
