@@ -50,16 +50,20 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 export async function benchRedirect() {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const bare = await start('./bare-server.js');
+  const bareHeaders = await start('./bare-headers-server.js');
   const cm = await start('./chatmark-server.js');
   const before = await ask(cm.child, 'count');
   const bareRuns = [];
+  const bareHeadersRuns = [];
   const cmRuns = [];
   for (let round = 0; round < rounds; round += 1) {
     bareRuns.push(await load(`http://127.0.0.1:${bare.info.port}/x`));
+    bareHeadersRuns.push(await load(`http://127.0.0.1:${bareHeaders.info.port}/x`));
     cmRuns.push(await load(`http://127.0.0.1:${cm.info.port}/${cm.info.code}`));
   }
   const after = await ask(cm.child, 'count');
   bare.child.send('stop');
+  bareHeaders.child.send('stop');
   cm.child.send('stop');
 
   const ratios = cmRuns.map((run, i) => run.rps / (bareRuns[i]?.rps ?? 1));
@@ -75,6 +79,7 @@ export async function benchRedirect() {
     lines: [
       `${rounds} rounds of ${SECONDS} s at ${CONNECTIONS} connections, alternating (medians):`,
       `bare node:http 302: ${median(bareRuns.map((r) => r.rps)).toFixed(0)} req/s, p99 ${median(bareRuns.map((r) => r.p99))} ms`,
+      `bare node:http sending Chatmark's 302 (same headers, no redirect work; for reference): ${median(bareHeadersRuns.map((r) => r.rps)).toFixed(0)} req/s`,
       `chatmark GET /:code (SQLite, durable journal): ${median(cmRuns.map((r) => r.rps)).toFixed(0)} req/s, p99 ${p99} ms`,
       `ratio ${ratio.toFixed(2)}× (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; target ≥ 0.70), p99 target < 10 ms`,
       `clicks committed ${recorded.toLocaleString('en')} ≥ redirects answered in the measured runs ${answered.toLocaleString('en')} (warm-ups add the rest); errors ${cmRuns.reduce((s, r) => s + r.errors, 0)}`,
