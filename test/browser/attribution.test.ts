@@ -1,16 +1,17 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ARTIFACTS, chromiumMissing, openBrowser, signIn } from '../support/browser.js';
-import { startServeProcess, type ServeProcess } from '../support/process.js';
-import { jsonOf, runCli } from '../support/run-cli.js';
+import {
+  ARTIFACTS,
+  chromiumMissing,
+  type DemoDashboard,
+  numberIn,
+  signIn,
+  startDemoDashboard,
+} from '../support/browser.js';
+import type { ServeProcess } from '../support/process.js';
 
 const MODELS = ['last_touch', 'first_touch', 'linear'] as const;
-
-/** A credited or claimed cell as a number ("1,234.50" in en-US). */
-const numberIn = (text: string | null) => Number(String(text).replace(/,/g, ''));
 
 /**
  * The attribution page in a real browser against a real `chatmark serve` seeded by
@@ -18,26 +19,19 @@ const numberIn = (text: string | null) => Number(String(text).replace(/,/g, ''))
  */
 describe('dashboard in Chromium: attribution', () => {
   let serve: ServeProcess;
-  let browser: Browser;
   let page: Page;
   let adminKey: string;
+  let dashboard: DemoDashboard | undefined;
   beforeEach((ctx) => {
     if (chromiumMissing) ctx.skip(chromiumMissing);
   });
   beforeAll(async () => {
     if (chromiumMissing) return;
-    const dataDir = mkdtempSync(join(tmpdir(), 'chatmark-attribution-'));
-    // The demo plays through an in-process server on the SQLite file: before `serve` opens it.
-    const demo = await runCli(['demo', '--campaigns', '2', '--json'], { env: { DATA_DIR: dataDir } });
-    expect(demo.code, demo.stderr).toBe(0);
-    adminKey = jsonOf<{ adminKey: string }>(demo).adminKey;
-    serve = await startServeProcess({ DATA_DIR: dataDir });
-    ({ browser, page } = await openBrowser());
+    dashboard = await startDemoDashboard('attribution');
+    ({ serve, page, adminKey } = dashboard);
   }, 90_000);
   afterAll(async () => {
-    await browser?.close();
-    serve?.child.kill('SIGTERM');
-    await serve?.exited;
+    await dashboard?.close();
   });
 
   it('shows credited per model and the same claimed count, credited never above the conversions', async () => {

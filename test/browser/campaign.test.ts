@@ -1,12 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RATE_KPIS, type RateKpi } from '../../src/domain/funnel.js';
-import { ARTIFACTS, chromiumMissing, openBrowser, signIn } from '../support/browser.js';
-import { startServeProcess, type ServeProcess } from '../support/process.js';
-import { jsonOf, runCli } from '../support/run-cli.js';
+import {
+  ARTIFACTS,
+  chromiumMissing,
+  type DemoDashboard,
+  signIn,
+  startDemoDashboard,
+} from '../support/browser.js';
+import type { ServeProcess } from '../support/process.js';
 
 /** The unformatted number(s) an element carries in `data-value`, or null when it carries none. */
 const rawOf = async (element: Locator) =>
@@ -43,38 +46,20 @@ describe('dashboard in Chromium: the campaign funnel and every page', () => {
   let browser: Browser;
   let page: Page;
   let adminKey: string;
+  let dashboard: DemoDashboard | undefined;
+  let api: DemoDashboard['api'];
   beforeEach((ctx) => {
     if (chromiumMissing) ctx.skip(chromiumMissing);
   });
   beforeAll(async () => {
     if (chromiumMissing) return;
-    const dataDir = mkdtempSync(join(tmpdir(), 'chatmark-campaign-'));
-    // The demo plays through an in-process server on the SQLite file: before `serve` opens it.
-    const demo = await runCli(['demo', '--campaigns', '2', '--json'], { env: { DATA_DIR: dataDir } });
-    expect(demo.code, demo.stderr).toBe(0);
-    adminKey = jsonOf<{ adminKey: string }>(demo).adminKey;
-    serve = await startServeProcess({ DATA_DIR: dataDir });
-    ({ browser, page } = await openBrowser());
+    dashboard = await startDemoDashboard('campaign');
+    ({ serve, browser, page, adminKey, api } = dashboard);
     await signIn(page, serve.baseUrl, adminKey);
   }, 90_000);
   afterAll(async () => {
-    await browser?.close();
-    serve?.child.kill('SIGTERM');
-    await serve?.exited;
+    await dashboard?.close();
   });
-
-  const api = async <T>(path: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${serve.baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${adminKey}`,
-        ...(init.body !== undefined && { 'content-type': 'application/json' }),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    expect(response.ok, `${path}: ${response.status}`).toBe(true);
-    return (await response.json()) as T;
-  };
 
   /** Opens a signed-in page in a fresh context (its own locale and viewport). */
   const openSignedIn = async (options: { locale?: string; width?: number } = {}) => {

@@ -1,14 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ARTIFACTS, chromiumMissing, openBrowser, signIn } from '../support/browser.js';
-import { startServeProcess, type ServeProcess } from '../support/process.js';
-import { jsonOf, runCli } from '../support/run-cli.js';
-
-/** A count shown in a cell ("1,234" in en-US) as a number. */
-const numberIn = (text: string | null) => Number(String(text).replace(/,/g, ''));
+import {
+  ARTIFACTS,
+  chromiumMissing,
+  type DemoDashboard,
+  numberIn,
+  signIn,
+  startDemoDashboard,
+} from '../support/browser.js';
+import type { ServeProcess } from '../support/process.js';
 
 /** The unformatted number(s) a tile carries in `data-value` (the CI is two, comma-joined). */
 const rawOf = async (tile: Locator) => (await tile.getAttribute('data-value'))?.split(',').map(Number);
@@ -58,42 +59,21 @@ describe('dashboard in Chromium: experiments, breakdown and reviews', () => {
   let browser: Browser;
   let page: Page;
   let adminKey: string;
+  let dashboard: DemoDashboard | undefined;
+  let api: DemoDashboard['api'];
   beforeEach((ctx) => {
     if (chromiumMissing) ctx.skip(chromiumMissing);
   });
   beforeAll(async () => {
     if (chromiumMissing) return;
-    const dataDir = mkdtempSync(join(tmpdir(), 'chatmark-experiment-'));
-    // The demo plays through an in-process server on the SQLite file: before `serve` opens it.
-    const demo = await runCli(['demo', '--campaigns', '2', '--json'], { env: { DATA_DIR: dataDir } });
-    expect(demo.code, demo.stderr).toBe(0);
-    expect(jsonOf<{ experiments: number; baselines: number }>(demo)).toMatchObject({
-      experiments: 2,
-      baselines: 1,
-    });
-    adminKey = jsonOf<{ adminKey: string }>(demo).adminKey;
-    serve = await startServeProcess({ DATA_DIR: dataDir });
-    ({ browser, page } = await openBrowser());
+    dashboard = await startDemoDashboard('experiment');
+    expect(dashboard.demo).toMatchObject({ experiments: 2, baselines: 1 });
+    ({ serve, browser, page, adminKey, api } = dashboard);
     await signIn(page, serve.baseUrl, adminKey);
   }, 90_000);
   afterAll(async () => {
-    await browser?.close();
-    serve?.child.kill('SIGTERM');
-    await serve?.exited;
+    await dashboard?.close();
   });
-
-  const api = async <T>(path: string, init: { method?: string; body?: unknown; key?: string } = {}) => {
-    const response = await fetch(`${serve.baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${init.key ?? adminKey}`,
-        ...(init.body !== undefined && { 'content-type': 'application/json' }),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    expect(response.ok, `${path}: ${response.status}`).toBe(true);
-    return (await response.json()) as T;
-  };
 
   /** The stateless compare form (the page also has the new-experiment form, with its own fields). */
   const compareForm = (on: Page) => on.getByRole('form', { name: 'Compare a baseline and a variant' });

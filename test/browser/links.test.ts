@@ -1,14 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ARTIFACTS, chromiumMissing, openBrowser, signIn } from '../support/browser.js';
-import { startServeProcess, type ServeProcess } from '../support/process.js';
-import { jsonOf, runCli } from '../support/run-cli.js';
-
-/** A count as the page shows it in en-US ("1,234"). */
-const numberIn = (text: string | null) => Number(String(text).replace(/,/g, ''));
+import {
+  ARTIFACTS,
+  chromiumMissing,
+  type DemoDashboard,
+  numberIn,
+  signIn,
+  startDemoDashboard,
+} from '../support/browser.js';
+import type { ServeProcess } from '../support/process.js';
 
 /** Two of the webhook settings, with values that would be easy to spot on a page. */
 const SET = {
@@ -39,38 +40,20 @@ describe('dashboard in Chromium: links and webhook settings', () => {
   let browser: Browser;
   let page: Page;
   let adminKey: string;
+  let dashboard: DemoDashboard | undefined;
+  let api: DemoDashboard['api'];
   beforeEach((ctx) => {
     if (chromiumMissing) ctx.skip(chromiumMissing);
   });
   beforeAll(async () => {
     if (chromiumMissing) return;
-    const dataDir = mkdtempSync(join(tmpdir(), 'chatmark-links-'));
-    // The demo plays through an in-process server on the SQLite file: before `serve` opens it.
-    const demo = await runCli(['demo', '--campaigns', '2', '--json'], { env: { DATA_DIR: dataDir } });
-    expect(demo.code, demo.stderr).toBe(0);
-    adminKey = jsonOf<{ adminKey: string }>(demo).adminKey;
-    serve = await startServeProcess({ DATA_DIR: dataDir, ...SET });
-    ({ browser, page } = await openBrowser());
+    dashboard = await startDemoDashboard('links', SET);
+    ({ serve, browser, page, adminKey, api } = dashboard);
     await signIn(page, serve.baseUrl, adminKey);
   }, 90_000);
   afterAll(async () => {
-    await browser?.close();
-    serve?.child.kill('SIGTERM');
-    await serve?.exited;
+    await dashboard?.close();
   });
-
-  const api = async <T>(path: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${serve.baseUrl}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${adminKey}`,
-        ...(init.body !== undefined && { 'content-type': 'application/json' }),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
-    expect(response.ok, `${path}: ${response.status}`).toBe(true);
-    return (await response.json()) as T;
-  };
 
   /** The funnel report requests `on` makes from now on, as parsed URLs. */
   const funnelRequests = (on: Page) => {
