@@ -44,6 +44,21 @@ function Parameters({ report }: { report: FunnelReport }) {
   );
 }
 
+/** The money tiles of each currency, in order: the field, its label, what it means. */
+const MONEY_TILES: readonly {
+  field: 'spend' | 'revenue' | 'cpa' | 'cost_per_qualified_lead' | 'roi' | 'cpm';
+  label: string;
+  hint?: string;
+  percent?: boolean;
+}[] = [
+  { field: 'spend', label: 'Spend' },
+  { field: 'revenue', label: 'Revenue', hint: 'purchases net of refunds' },
+  { field: 'cpa', label: 'CPA', hint: 'spend per conversion' },
+  { field: 'cost_per_qualified_lead', label: 'Cost per qualified lead', hint: 'spend per qualified lead' },
+  { field: 'roi', label: 'ROI', hint: '(revenue − spend) / spend', percent: true },
+  { field: 'cpm', label: 'CPM', hint: `per ${formatNumber(1000)} impressions` },
+];
+
 /**
  * Counts (the same in every currency row of a group) and money (one set per currency). Each tile
  * carries its unformatted number in `data-value`; money tiles are named `<kpi>-<currency>`.
@@ -79,47 +94,18 @@ function Tiles({ rows, window }: { rows: readonly FunnelRow[]; window: string | 
         .filter((r) => r.currency !== null)
         .map((r) => (
           <div className="tiles money" key={r.currency}>
-            <Tile
-              label={several ? `Spend (${r.currency})` : 'Spend'}
-              value={formatMoney(r.spend, r.currency)}
-              testId={`spend-${r.currency}`}
-              raw={r.spend}
-            />
-            <Tile
-              label={several ? `Revenue (${r.currency})` : 'Revenue'}
-              value={formatMoney(r.revenue, r.currency)}
-              hint="purchases net of refunds"
-              testId={`revenue-${r.currency}`}
-              raw={r.revenue}
-            />
-            <Tile
-              label="CPA"
-              value={formatMoney(r.cpa, r.currency)}
-              hint="spend per conversion"
-              testId={`cpa-${r.currency}`}
-              raw={r.cpa}
-            />
-            <Tile
-              label="Cost per qualified lead"
-              value={formatMoney(r.cost_per_qualified_lead, r.currency)}
-              hint="spend per qualified lead"
-              testId={`cost_per_qualified_lead-${r.currency}`}
-              raw={r.cost_per_qualified_lead}
-            />
-            <Tile
-              label="ROI"
-              value={formatPercent(r.roi)}
-              hint="(revenue − spend) / spend"
-              testId={`roi-${r.currency}`}
-              raw={r.roi}
-            />
-            <Tile
-              label="CPM"
-              value={formatMoney(r.cpm, r.currency)}
-              hint={`per ${formatNumber(1000)} impressions`}
-              testId={`cpm-${r.currency}`}
-              raw={r.cpm}
-            />
+            {MONEY_TILES.map(({ field, label, hint, percent }) => (
+              <Tile
+                key={field}
+                label={
+                  several && (field === 'spend' || field === 'revenue') ? `${label} (${r.currency})` : label
+                }
+                value={percent ? formatPercent(r[field]) : formatMoney(r[field], r.currency)}
+                hint={hint}
+                testId={`${field}-${r.currency}`}
+                raw={r[field]}
+              />
+            ))}
           </div>
         ))}
     </>
