@@ -1,7 +1,5 @@
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FunnelRow } from '../api/types.js';
-import { formatDate, formatNumber } from '../format.js';
-import { fillDays, shortDay } from './ClicksChart.js';
+import { DayBarChart, fillDays } from './ClicksChart.js';
 
 export interface ChatsByDay {
   day: string;
@@ -23,20 +21,10 @@ export function chatsByDay(rows: readonly FunnelRow[]): ChatsByDay[] {
 /** Chats started per day (first chats per contact; re-entries are not new chats). */
 export function ChatsChart({ data }: { data: readonly ChatsByDay[] }) {
   return (
-    <div className="chart" role="img" aria-label="Chats started per day">
-      <ResponsiveContainer width="100%" height={260}>
-        <BarChart data={[...data]} maxBarSize={48} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="day" tickFormatter={shortDay} fontSize={12} minTickGap={16} />
-          <YAxis allowDecimals={false} fontSize={12} tickFormatter={(v: number) => formatNumber(v)} />
-          <Tooltip
-            labelFormatter={(label) => formatDate(String(label))}
-            formatter={(value) => formatNumber(Number(value))}
-            isAnimationActive={false}
-          />
-          <Bar dataKey="chats" name="Chats started" fill="#2563eb" isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
+    <DayBarChart
+      data={data}
+      label="Chats started per day"
+      bars={[{ dataKey: 'chats', name: 'Chats started', fill: '#2563eb' }]}
+    />
   );
 }

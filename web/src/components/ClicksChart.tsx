@@ -50,10 +50,30 @@ export const shortDay = (day: string) =>
     new Date(`${day}T00:00:00Z`),
   );
 
-/** Clicks per day as stacked bars: people, and the bots and link-preview fetchers set apart. */
-export function ClicksChart({ data }: { data: readonly ClicksByDay[] }) {
+/** One series of a per-day bar chart. */
+export interface DayBars {
+  dataKey: string;
+  name: string;
+  fill: string;
+  /** Bars with the same stack id pile up. */
+  stackId?: string;
+}
+
+/**
+ * Counts per UTC day as bars (one series, or several stacked with a legend): the layout, axes and
+ * tooltip every per-day chart of the dashboard shares.
+ */
+export function DayBarChart({
+  data,
+  label,
+  bars,
+}: {
+  data: readonly { day: string }[];
+  label: string;
+  bars: readonly DayBars[];
+}) {
   return (
-    <div className="chart" role="img" aria-label="Clicks per day, humans and bots">
+    <div className="chart" role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height={260}>
         <BarChart data={[...data]} maxBarSize={48} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -64,23 +84,26 @@ export function ClicksChart({ data }: { data: readonly ClicksByDay[] }) {
             formatter={(value) => formatNumber(Number(value))}
             isAnimationActive={false}
           />
-          <Legend />
-          <Bar
-            dataKey="humans"
-            name="Human clicks"
-            stackId="clicks"
-            fill="#0f766e"
-            isAnimationActive={false}
-          />
-          <Bar
-            dataKey="bots"
-            name="Bots and previews"
-            stackId="clicks"
-            fill="#94a3b8"
-            isAnimationActive={false}
-          />
+          {bars.length > 1 && <Legend />}
+          {bars.map((bar) => (
+            <Bar key={bar.dataKey} {...bar} isAnimationActive={false} />
+          ))}
         </BarChart>
       </ResponsiveContainer>
     </div>
+  );
+}
+
+/** Clicks per day as stacked bars: people, and the bots and link-preview fetchers set apart. */
+export function ClicksChart({ data }: { data: readonly ClicksByDay[] }) {
+  return (
+    <DayBarChart
+      data={data}
+      label="Clicks per day, humans and bots"
+      bars={[
+        { dataKey: 'humans', name: 'Human clicks', stackId: 'clicks', fill: '#0f766e' },
+        { dataKey: 'bots', name: 'Bots and previews', stackId: 'clicks', fill: '#94a3b8' },
+      ]}
+    />
   );
 }
