@@ -2,8 +2,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
 
-const UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const NOW = Date.UTC(2026, 10, 23, 12, 0);
 const RANGE = 'from=2026-11-01&to=2026-11-30';
 
@@ -64,12 +62,7 @@ describeEachBackend('reports: cached day slices of whole-store reports', (backen
     // The clicks on the 5th (the server's clock then), the purchases later.
     t.clock.now = Date.UTC(2026, 10, 5, 9);
     for (let i = 0; i < 3; i += 1) {
-      const click = await t.server.app.inject({
-        method: 'GET',
-        url: `/${link.code}`,
-        headers: { 'user-agent': UA },
-      });
-      refs.push(String(click.headers['x-chatmark-click']));
+      refs.push(await t.click(link.code));
     }
     t.clock.now = NOW;
     // Purchases on the 10th and the 12th, long before the report is asked for.

@@ -3,8 +3,6 @@ import { refreshEventTouches } from '../../src/store/touches.repository.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
 
-const UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const NOW = Date.UTC(2026, 10, 23, 12, 0);
 const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
 const RANGE = 'from=2026-11-01&to=2026-11-30';
@@ -67,12 +65,7 @@ describeEachBackend('reports: touches that arrive after the conversion', (backen
     ).json();
     // Two people click the Spring link and start a chat; both buy an hour later.
     for (const person of ['u1', 'u2']) {
-      const click = await t.server.app.inject({
-        method: 'GET',
-        url: `/${springLink.code}`,
-        headers: { 'user-agent': UA },
-      });
-      const ref = String(click.headers['x-chatmark-click']);
+      const ref = await t.click(springLink.code);
       await events([
         {
           type: 'chat_started',
@@ -175,12 +168,7 @@ describeEachBackend('reports: touches that arrive after the conversion', (backen
     for (let i = 0; i < 30; i += 1) {
       t.clock.now = NOW - rand(10 * 24 * 60) * 60_000;
       const link = links[rand(links.length)]!;
-      const click = await t.server.app.inject({
-        method: 'GET',
-        url: `/${link.code}`,
-        headers: { 'user-agent': UA },
-      });
-      refs.push(String(click.headers['x-chatmark-click']));
+      refs.push(await t.click(link.code));
     }
     t.clock.now = NOW;
     // Batches of events and sends arriving in no particular order of the times they carry.
@@ -252,12 +240,7 @@ describeEachBackend('reports: touches that arrive after the conversion', (backen
     const refs: string[] = [];
     t.clock.now = NOW - 300 * 60_000;
     for (const _ of people) {
-      const click = await t.server.app.inject({
-        method: 'GET',
-        url: `/${springLink.code}`,
-        headers: { 'user-agent': UA },
-      });
-      refs.push(String(click.headers['x-chatmark-click']));
+      refs.push(await t.click(springLink.code));
     }
     t.clock.now = NOW;
     await Promise.all(

@@ -7,6 +7,10 @@ import { loadConfig } from '../../src/config.js';
 import { buildServer, type Server } from '../../src/server.js';
 import { type Backend, POSTGRES_URL } from './services.js';
 
+/** A phone browser's user agent: a person, not a bot. */
+const PHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
 export const ADMIN_KEY = 'cm_testadmin_0123456789abcdefghijklmnop';
 
 export interface TestServer {
@@ -18,6 +22,8 @@ export interface TestServer {
     body?: unknown,
     options?: { key?: string | null; headers?: Record<string, string> },
   ): Promise<LightMyRequestResponse>;
+  /** Follows a short link as a person's phone would (at the server's clock) and returns the click's token. */
+  click(code: string): Promise<string>;
   clock: { now: number };
   /** The environment the server was configured from: the CLI reads the same store with it. */
   env: Record<string, string>;
@@ -62,6 +68,17 @@ export async function startTestServer(
         },
         ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
       });
+    },
+    async click(code) {
+      const response = await server.app.inject({
+        method: 'GET',
+        url: `/${code}`,
+        headers: { 'user-agent': PHONE_UA },
+      });
+      const token = response.headers['x-chatmark-click'];
+      if (typeof token !== 'string')
+        throw new Error(`GET /${code} recorded no click (${response.statusCode})`);
+      return token;
     },
     async close() {
       await server.close();
