@@ -74,15 +74,18 @@ export function rollupRows(clicks: readonly ClickRecord[]): RollupRow[] {
 
 export type DailyRollupRow = { link_id: number; day: number; bot: number; clicks: number };
 
-/** The batch summed per link, UTC day and bot flag (one or two upserts per commit). */
-export function dailyRollupRows(clicks: readonly ClickRecord[]): DailyRollupRow[] {
+/**
+ * The hourly rollup rows summed per link, UTC day and bot flag (one or two upserts per commit):
+ * derived from the hourly rows, so the batch of clicks is walked once.
+ */
+export function dailyRollupRows(hourly: readonly RollupRow[]): DailyRollupRow[] {
   const rollups = new Map<string, DailyRollupRow>();
-  for (const c of clicks) {
-    const day = c.at - (c.at % DAY);
-    const key = `${c.linkId}|${day}|${c.bot ? 1 : 0}`;
+  for (const h of hourly) {
+    const day = h.hour - (h.hour % DAY);
+    const key = `${h.link_id}|${day}|${h.bot}`;
     const row = rollups.get(key);
-    if (row) row.clicks += 1;
-    else rollups.set(key, { link_id: c.linkId, day, bot: c.bot ? 1 : 0, clicks: 1 });
+    if (row) row.clicks += h.clicks;
+    else rollups.set(key, { link_id: h.link_id, day, bot: h.bot, clicks: h.clicks });
   }
   return [...rollups.values()];
 }
@@ -127,7 +130,7 @@ export async function insertClicks(db: Db, clicks: readonly ClickRecord[]): Prom
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
     await upsertRollupsQuery(db, rows.slice(i, i + ROWS_PER_INSERT)).execute();
   }
-  const daily = dailyRollupRows(clicks);
+  const daily = dailyRollupRows(rows);
   for (let i = 0; i < daily.length; i += ROWS_PER_INSERT) {
     await upsertDailyRollupsQuery(db, daily.slice(i, i + ROWS_PER_INSERT)).execute();
   }

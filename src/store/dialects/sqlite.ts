@@ -146,13 +146,15 @@ function preparedClickWriter(raw: SqliteDatabase.Database, db: Kysely<Database>)
   if (Object.keys(rollup ?? {}).join() !== 'link_id,hour,bot,device,qr,clicks') {
     throw new Error('preparedClickWriter: the rollup columns differ from rollupRows');
   }
-  if (Object.keys(dailyRollupRows([sample])[0] ?? {}).join() !== 'link_id,day,bot,clicks') {
+  if (Object.keys(dailyRollupRows(rollupRows([sample]))[0] ?? {}).join() !== 'link_id,day,bot,clicks') {
     throw new Error('preparedClickWriter: the daily rollup columns differ from dailyRollupRows');
   }
   const one = raw.prepare(insertClicksQuery(db, [row]).compile().sql);
   const many = raw.prepare(insertClicksQuery(db, Array(ROWS_PER_STATEMENT).fill(row)).compile().sql);
   const upsert = raw.prepare(upsertRollupsQuery(db, rollupRows([sample])).compile().sql);
-  const upsertDaily = raw.prepare(upsertDailyRollupsQuery(db, dailyRollupRows([sample])).compile().sql);
+  const upsertDaily = raw.prepare(
+    upsertDailyRollupsQuery(db, dailyRollupRows(rollupRows([sample]))).compile().sql,
+  );
   return raw.transaction((batch: readonly ClickRecord[]) => {
     let i = 0;
     for (; i + ROWS_PER_STATEMENT <= batch.length; i += ROWS_PER_STATEMENT) {
@@ -165,10 +167,11 @@ function preparedClickWriter(raw: SqliteDatabase.Database, db: Kysely<Database>)
       pushClick(args, batch[i] as ClickRecord);
       one.run(args);
     }
-    for (const rollup of rollupRows(batch)) {
+    const hourly = rollupRows(batch);
+    for (const rollup of hourly) {
       upsert.run(rollup.link_id, rollup.hour, rollup.bot, rollup.device, rollup.qr, rollup.clicks);
     }
-    for (const daily of dailyRollupRows(batch))
+    for (const daily of dailyRollupRows(hourly))
       upsertDaily.run(daily.link_id, daily.day, daily.bot, daily.clicks);
   });
 }
