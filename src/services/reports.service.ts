@@ -123,11 +123,10 @@ const emptyCounts = (money: boolean): Counts => ({
 });
 
 /**
- * The funnel and attribution reports. Counts come from the rollups and the small tables (click
- * rollups, costs, events by campaign); conversions are attributed with the chosen model and
- * windows over each contact's touches (clicks, chat starts, exposures), never more than 100% each.
+ * What both reports stand on: the parameters checked, links and campaigns read, the conversion
+ * event chosen, and `slices` walking the period's attributed conversions (see `forEachSlice`).
  */
-export async function buildReport(db: Db, params: ReportParams) {
+async function reportContext(db: Db, params: ReportParams) {
   if (params.from >= params.to)
     throw new ChatmarkError('invalid_range', '`from` must be before `to`', 'from');
   const dims = await loadDims(db);
@@ -139,6 +138,17 @@ export async function buildReport(db: Db, params: ReportParams) {
     params.conversion ??
     (campaignFilter !== undefined ? dims.byCampaign.get(campaignFilter)?.primary : undefined) ??
     'purchase';
+  const slices = <C>(kind: string, compute: (slice: Slice) => Promise<C>, merge: (part: C) => void) =>
+    forEachSlice(db, params, { conversionType, dims, kind }, compute, merge);
+  return { dims, conversionType, slices };
+}
+
+/**
+ * The funnel report's direct counts: human clicks from the rollups, landing visits, and spend,
+ * impressions and reach from the costs (the chats and qualified leads are counted per slice).
+ */
+async function funnelCounts(db: Db, params: ReportParams, dims: Awaited<ReturnType<typeof loadDims>>) {
+  const campaignFilter = params.campaignId;
   const moneyGroups = params.groupBy === 'campaign' || params.groupBy === 'day';
   const groups = new Map<string, Counts>();
   const groupOf = (key: string) => {
@@ -203,10 +213,7 @@ export async function buildReport(db: Db, params: ReportParams) {
     }
   }
 
-  /** Walks the period's slices (see `forEachSlice`) for a report of this kind. */
-  const slices = <C>(kind: string, compute: (slice: Slice) => Promise<C>, merge: (part: C) => void) =>
-    forEachSlice(db, params, { conversionType, dims, kind }, compute, merge);
-  return { groups, groupOf, keyOf, dims, slices, conversionType, moneyGroups };
+  return { groups, groupOf, keyOf, moneyGroups };
 }
 
 type AttributedTouch = Touch & { dims: Dims };
@@ -422,8 +429,8 @@ const addTo = (into: Record<string, number>, currency: string, amount: number) =
 
 /** Rows of the funnel report, one per group and currency, with every KPI and its interval. */
 export async function funnelReport(db: Db, params: ReportParams) {
-  const report = await buildReport(db, params);
-  const { groups, groupOf, keyOf, dims, conversionType } = report;
+  const { dims, conversionType, slices } = await reportContext(db, params);
+  const { groups, groupOf, keyOf, moneyGroups } = await funnelCounts(db, params, dims);
   const convKey = (touch: Touch) =>
     params.groupBy === 'day' ? '' : (touch as AttributedTouch).dims[params.groupBy as keyof Dims];
   const inFilter = (touch: Touch) =>
@@ -515,7 +522,7 @@ export async function funnelReport(db: Db, params: ReportParams) {
 
   const credited = new Map<string, Credited>();
   let unattributed = 0;
-  await report.slices('funnel', compute, (part) => {
+  await slices('funnel', compute, (part) => {
     for (const [key, chats, qualified] of part.direct) {
       const counts = groupOf(key);
       counts.chats_started += chats;
@@ -540,7 +547,7 @@ export async function funnelReport(db: Db, params: ReportParams) {
   const keys = new Set([...groups.keys(), ...credited.keys()]);
   const rows: FunnelRow[] = [];
   for (const key of [...keys].sort()) {
-    const counts = groups.get(key) ?? emptyCounts(report.moneyGroups);
+    const counts = groups.get(key) ?? emptyCounts(moneyGroups);
     const money = credited.get(key);
     const currencies = new Set([...(counts.spend?.keys() ?? []), ...Object.keys(money?.revenue ?? {})]);
     for (const currency of currencies.size > 0 ? [...currencies].sort() : [null]) {
@@ -618,17 +625,17 @@ function round6(value: number): number {
 
 /** The over-attribution view: per campaign or channel, credited vs claimed, immediate and assisted. */
 export async function attributionReport(db: Db, params: ReportParams & { groupBy: 'campaign' | 'channel' }) {
-  const report = await buildReport(db, params);
+  const { conversionType, slices } = await reportContext(db, params);
   const by = (touch: Touch) => (touch as AttributedTouch).dims[params.groupBy];
   const aggregator = createAggregator({ by });
-  await report.slices(
+  await slices(
     'attribution',
-    async (slice) => aggregate(slice.of(report.conversionType), { by }),
+    async (slice) => aggregate(slice.of(conversionType), { by }),
     (part) => aggregator.addSummary(part),
   );
   const summary = aggregator.summary();
   return {
-    conversion: report.conversionType,
+    conversion: conversionType,
     conversions: summary.conversions,
     value: summary.value,
     rows: summary.rows.map((r) => ({ ...r, credited: round6(r.credited) })),
