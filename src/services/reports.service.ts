@@ -302,7 +302,6 @@ async function forEachSlice<C>(
     ...(params.halfLifeMs !== undefined && { halfLifeMs: params.halfLifeMs }),
   };
   const inCampaign = (touch: Touch) => campaignId === undefined || touch.campaignId === campaignId;
-  const sliceMs = campaignId === undefined ? DAY : params.to - params.from;
   // Whole UTC days of a whole-store report are cached, under the report's every parameter.
   const cacheable = (from: number, to: number) =>
     campaignId === undefined && from % DAY === 0 && to - from === DAY;
@@ -322,8 +321,9 @@ async function forEachSlice<C>(
   const cached = campaignId === undefined ? await readSlices(db, signature, firstDay, params.to) : new Map();
 
   for (let from = params.from; from < params.to;) {
-    // Day slices start at UTC midnight: a period starting mid-day has a short first slice.
-    const to = Math.min(params.to, campaignId === undefined ? from - (from % DAY) + DAY : from + sliceMs);
+    // Day slices start at UTC midnight (a period starting mid-day has a short first slice); a
+    // campaign's period is one slice.
+    const to = campaignId === undefined ? Math.min(params.to, from - (from % DAY) + DAY) : params.to;
     const version = versions.get(from) ?? 0;
     const hit = cacheable(from, to) ? cached.get(from) : undefined;
     if (hit && hit.version === version) {
