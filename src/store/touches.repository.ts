@@ -1,4 +1,4 @@
-import { type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely';
+import { PostgresAdapter, type RawBuilder, sql } from 'kysely';
 import type { Db } from './db.js';
 import { bumpDayVersions } from './report-slices.repository.js';
 
@@ -20,7 +20,7 @@ const CHUNK = 500;
  * duplicates (the own click is usually also one of the contact's). Each event's touches are filed
  * under 0 (every event) and again under each campaign among them, so a report reads one key range.
  */
-function insertTouches(db: Db | Kysely<unknown>, scope: RawBuilder<unknown>) {
+function insertTouches(db: Db, scope: RawBuilder<unknown>) {
   const event = sql`v.id, v.type, v.occurred_at, v.contact_id, v.amount, v.currency`;
   const since = (at: RawBuilder<unknown>) =>
     sql`${at} <= v.occurred_at and ${at} >= v.occurred_at - ${TOUCH_HORIZON_MS}`;
@@ -61,7 +61,7 @@ function insertTouches(db: Db | Kysely<unknown>, scope: RawBuilder<unknown>) {
 }
 
 /** Rewrites the whole table from the events (migration 005; `refreshEventTouches(db, 'all')`). */
-export async function rebuildEventTouches(db: Db | Kysely<unknown>): Promise<void> {
+export async function rebuildEventTouches(db: Db): Promise<void> {
   await sql`delete from event_touches`.execute(db);
   await insertTouches(db, sql`1 = 1`);
 }
@@ -80,13 +80,12 @@ const list = (ids: readonly number[]) =>
  * rebuilds the table (stores filled behind the API's back).
  */
 export async function refreshEventTouches(
-  db: Db | Kysely<unknown>,
+  db: Db,
   scope: { eventIds?: Iterable<number>; since?: ReadonlyMap<number, number> } | 'all',
 ): Promise<void> {
-  const typed = db as Db;
   if (scope === 'all') {
     await rebuildEventTouches(db);
-    await bumpDayVersions(typed, 'all');
+    await bumpDayVersions(db, 'all');
     return;
   }
   const events = new Set(scope.eventIds ?? []);
@@ -115,10 +114,10 @@ export async function refreshEventTouches(
     );
     for (const row of rows) days.add(Number(row.day));
   }
-  await bumpDayVersions(typed, days);
+  await bumpDayVersions(db, days);
 }
 
-async function contactsOf(db: Db | Kysely<unknown>, ids: readonly number[]): Promise<number[]> {
+async function contactsOf(db: Db, ids: readonly number[]): Promise<number[]> {
   const contacts: number[] = [];
   for (let i = 0; i < ids.length; i += CHUNK) {
     const { rows } = await sql<{
@@ -140,7 +139,7 @@ const TOUCH_LOCKS = 7301;
  * the other, the second seeing the first's events (READ COMMITTED), instead of each missing the
  * other's touch or tripping on the other's rows. SQLite has one writer at a time already.
  */
-async function lockContacts(db: Db | Kysely<unknown>, contacts: readonly number[]): Promise<void> {
+async function lockContacts(db: Db, contacts: readonly number[]): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
   for (const contact of [...new Set(contacts)].sort((a, b) => a - b)) {
     await sql`select pg_advisory_xact_lock(${sql.lit(TOUCH_LOCKS)}, ${contact}::int)`.execute(db);
