@@ -235,7 +235,8 @@ export async function benchScale() {
     child.once('message', resolve);
     child.send('count');
   });
-  const rss = rssBytes / 2 ** 20;
+  // DESIGN.md says MB: decimal megabytes (a MiB is 4.9 % larger).
+  const rss = rssBytes / 1e6;
   child.send('stop');
   await new Promise((resolve) => child.once('exit', resolve));
   if (process.env.BENCH_DATA_DIR === undefined) rmSync(dir, { recursive: true, force: true });
@@ -256,7 +257,7 @@ export async function benchScale() {
       `GET /api/reports/funnel?campaignId=…&groupBy=day (one campaign, 30 days): p50 ${percentile(funnelTimes, 50).toFixed(0)} ms, p95 ${percentile(funnelTimes, 95).toFixed(0)} ms (target < 200 ms)`,
       `GET /api/reports/funnel?campaignId=…&groupBy=variant: p50 ${percentile(variantTimes, 50).toFixed(0)} ms, p95 ${percentile(variantTimes, 95).toFixed(0)} ms`,
       `GET /api/reports/funnel?groupBy=campaign (all ${CAMPAIGNS} campaigns, 30 days): first ${allFirst[0].toFixed(0)} ms (computes the day slices), then p50 ${percentile(allTimes, 50).toFixed(0)} ms, p95 ${percentile(allTimes, 95).toFixed(0)} ms`,
-      `server process RSS after the queries: ${rss.toFixed(0)} MiB (target < 250 MB)`,
+      `server process RSS after the queries: ${rss.toFixed(0)} MB (target < 250 MB)`,
     ],
     pass: p95 < 200 && rss < 250 && percentile(funnelTimes, 95) < 200,
   };
