@@ -20,6 +20,10 @@ const STATUS: Readonly<Record<string, number>> = {
   conflict: 409,
   gone: 410,
   payload_too_large: 413,
+  // Input errors listed because clients and the README name them: a period outside 2000–2100 or
+  // backwards, and one longer than a year (MAX_RANGE_DAYS in domain/date-range.ts).
+  invalid_range: 422,
+  range_too_long: 422,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,

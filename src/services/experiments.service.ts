@@ -1,3 +1,4 @@
+import { checkRange, MAX_RANGE_MS } from '../domain/date-range.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { computeKpis } from '../domain/funnel.js';
 import { DEFAULT_MIN_CONVERSIONS } from '../domain/stats/index.js';
@@ -141,9 +142,10 @@ export async function experimentResults(
   const experiment = await requireExperiment(db, id);
   const campaign = await requireCampaign(db, experiment.campaignId);
   const to = range.to ?? now;
-  let from = range.from ?? launchOf(campaign);
+  // By default from the launch, but never more than the longest period one read may cover.
+  let from = range.from ?? Math.max(launchOf(campaign), to - MAX_RANGE_MS);
   if (range.from !== undefined || range.to !== undefined) {
-    if (from >= to) throw new ChatmarkError('invalid_range', '`from` must be before `to`', 'from');
+    checkRange(from, to);
   } else {
     from = Math.min(from, to); // a campaign that starts later has nothing to count yet
   }

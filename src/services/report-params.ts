@@ -4,6 +4,7 @@ import {
   parseWindow,
   resolveWindows,
 } from '../domain/attribution/index.js';
+import { checkRange, parseIsoTime } from '../domain/date-range.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { GROUP_BYS, type GroupBy, type ReportParams } from './reports.service.js';
 import { TOUCH_HORIZON_MS } from '../store/touches.repository.js';
@@ -24,17 +25,13 @@ export interface ReportQuery {
   conversion?: string | undefined;
 }
 
-function time(value: string | undefined, field: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new ChatmarkError('invalid_date', `${field} must be a date or time (ISO 8601)`, field);
-  return ms;
-}
+const time = (value: string | undefined, field: string, fallback: number): number =>
+  value === undefined ? fallback : parseIsoTime(value, field);
 
 /**
  * Resolves a report query into explicit parameters (defaults: the last 30 days, last touch,
  * 30-day click and chat windows); the report echoes them so every number can be reproduced.
+ * The period is checked here (`checkRange`: plausible dates, at most a year).
  */
 export function reportParams(
   query: ReportQuery,
@@ -57,6 +54,8 @@ export function reportParams(
   // A date-only `to` means "through that day".
   const toInclusive = query.to !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(query.to) ? to + DAY : to;
   const from = time(query.from, 'from', toInclusive - 30 * DAY);
+  // Before anything reads the store: a year-long report is the most one request may ask for.
+  checkRange(from, toInclusive);
   const windows = resolveWindows(model, {
     ...(query.window !== undefined && { click: query.window, chat_started: query.window }),
     ...(query.exposureWindow !== undefined && { exposure: query.exposureWindow }),

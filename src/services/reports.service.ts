@@ -8,6 +8,7 @@ import {
   type Touch,
   type Windows,
 } from '../domain/attribution/index.js';
+import { checkRange } from '../domain/date-range.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { computeKpis, type FunnelCounts, type Kpis } from '../domain/funnel.js';
 import { type Selectable, sql } from 'kysely';
@@ -127,8 +128,7 @@ const emptyCounts = (money: boolean): Counts => ({
  * event chosen, and `slices` walking the period's attributed conversions (see `forEachSlice`).
  */
 async function reportContext(db: Db, params: ReportParams) {
-  if (params.from >= params.to)
-    throw new ChatmarkError('invalid_range', '`from` must be before `to`', 'from');
+  checkRange(params.from, params.to);
   const dims = await loadDims(db);
   const campaignFilter = params.campaignId;
   if (campaignFilter !== undefined && !dims.byCampaign.has(campaignFilter)) {

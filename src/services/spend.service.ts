@@ -1,3 +1,4 @@
+import { checkPlausible } from '../domain/date-range.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { getCampaign } from '../store/campaigns.repository.js';
 import { resolveContact } from '../store/contacts.repository.js';
@@ -69,6 +70,7 @@ export async function recordCost(db: Db, input: CostInput, now: number): Promise
   ) {
     throw new ChatmarkError('invalid_date', `"${input.date}" is not a date (YYYY-MM-DD)`, 'date');
   }
+  checkPlausible(parsed, 'date');
   if (!(await getCampaign(db, input.campaignId))) {
     throw new ChatmarkError('unknown_campaign', `No campaign ${input.campaignId}`, 'campaignId');
   }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CHANNELS, SMS_PLATFORMS } from '../../domain/channels/types.js';
+import { checkRange, MAX_RANGE_MS } from '../../domain/date-range.js';
 import { ChatmarkError } from '../../domain/errors.js';
 import type { RefCodec } from '../../domain/ref-token.js';
 import {
@@ -232,8 +233,9 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
         const q = request.query;
         const link = await requireLink(ctx.store.db, id);
         const to = q.to ? Date.parse(q.to) : ctx.now() + 1;
-        const from = q.from ? Date.parse(q.from) : link.createdAt;
-        if (from >= to) throw new ChatmarkError('invalid_range', '`from` must be before `to`', 'from');
+        // By default the link's whole life, but never more than the longest period one read may cover.
+        const from = q.from ? Date.parse(q.from) : Math.max(link.createdAt, to - MAX_RANGE_MS);
+        checkRange(from, to);
         return {
           linkId: id,
           from: new Date(from).toISOString(),

@@ -10,6 +10,7 @@ import { CopyButton } from '../components/CopyButton.js';
 import { attributionText } from '../components/FunnelPanel.js';
 import { Empty, ErrorNote, Loading } from '../components/States.js';
 import { CHANNEL_DEFS } from '../channels.js';
+import { MAX_RANGE_MS } from '../../../src/domain/date-range.js';
 import { formatDate, formatNumber } from '../format.js';
 import { describeError } from '../messages.js';
 import { navigate, useLocation } from '../router.js';
@@ -42,13 +43,17 @@ export function LinksPage() {
     () => new Map<number, Campaign>((campaigns.data ?? []).map((c) => [c.id, c])),
     [campaigns.data],
   );
-  // A link's click counts start when it was made, so the earliest of them covers every row. The
-  // campaign is checked too: right after another one is chosen, the list on hand is the old one.
+  // A link's click counts start when it was made, so the earliest of them covers every row, up to
+  // the longest period the server reports on, less a day for a browser clock off the server's (the
+  // link stats stop there too). The campaign is checked too: right after another one is chosen, the
+  // list on hand is the old one.
   const from = useMemo(() => {
     const first = (links.data ?? [])
       .filter((l) => campaignId === undefined || l.campaignId === campaignId)
       .reduce((min, l) => Math.min(min, Date.parse(l.createdAt)), Infinity);
-    return Number.isFinite(first) ? new Date(first).toISOString() : undefined;
+    return Number.isFinite(first)
+      ? new Date(Math.max(first, Date.now() - MAX_RANGE_MS + 86_400_000)).toISOString()
+      : undefined;
   }, [links.data, campaignId]);
   const funnel = useFunnelByLink(from === undefined ? null : { campaignId, from });
   const funnelByCode = useMemo(
