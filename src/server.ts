@@ -62,13 +62,19 @@ export interface ServerOptions {
 export async function buildServer(config: Config, options: ServerOptions = {}): Promise<Server> {
   const now = options.now ?? Date.now;
   const store = await openStore(config.store);
-  const admin = await ensureAdminKey(store.db, config.bootstrapApiKey, now());
-  const codec = createRefCodec(
-    await getOrCreateSetting(store.db, REF_TOKEN_KEY_SETTING, () => randomBytes(32).toString('base64url')),
-  );
-  const identities = createIdentityHasher(
-    await getOrCreateSetting(store.db, IDENTITY_KEY_SETTING, () => randomBytes(32).toString('base64url')),
-  );
+  const { admin, codec, identities } = await (async () => ({
+    admin: await ensureAdminKey(store.db, config.bootstrapApiKey, now()),
+    codec: createRefCodec(
+      await getOrCreateSetting(store.db, REF_TOKEN_KEY_SETTING, () => randomBytes(32).toString('base64url')),
+    ),
+    identities: createIdentityHasher(
+      await getOrCreateSetting(store.db, IDENTITY_KEY_SETTING, () => randomBytes(32).toString('base64url')),
+    ),
+  }))().catch(async (error: unknown) => {
+    // A start refused here (a key that clashes, a wrong secret) leaves nothing open behind it.
+    await store.close();
+    throw error;
+  });
   const metrics = createMetrics();
 
   const redis = config.redisUrl

@@ -18,6 +18,7 @@ const STATUS: Readonly<Record<string, number>> = {
   code_taken: 409,
   slug_taken: 409,
   conflict: 409,
+  last_admin_key: 409,
   gone: 410,
   payload_too_large: 413,
   // Input errors listed because clients and the README name them: a period outside 2000–2100 or

@@ -1,17 +1,22 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ChatmarkError } from '../domain/errors.js';
+import type { Kysely } from 'kysely';
 import {
   type ApiKeyRecord,
+  countActiveAdminKeys,
   countActiveApiKeys,
+  findApiKey,
   findApiKeyByPrefix,
   insertApiKey,
   listApiKeys,
   ROLES,
   type Role,
+  restoreAdminKey,
   revokeApiKey,
   touchApiKey,
 } from '../store/api-keys.repository.js';
 import { type Db, isUniqueViolation } from '../store/db.js';
+import type { Database } from '../store/schema.js';
 
 export { ROLES, type Role };
 
@@ -87,23 +92,39 @@ export async function createApiKey(
 }
 
 /**
- * First start: with no active key, registers `CHATMARK_API_KEY` as the admin key when it is set,
- * otherwise creates an admin key and returns its secret so the caller prints it once.
+ * Start: `CHATMARK_API_KEY`, when set, is an active admin key afterwards, whatever happened to it
+ * (created when missing; made admin and active again after a revoke or a demotion), so the
+ * operator can always get back in. Without it, a store with no active key gets a generated admin
+ * key whose secret is returned for the caller to print once.
  */
 export async function ensureAdminKey(
   db: Db,
   configured: string | undefined,
   now: number,
-): Promise<{ created: 'configured' | 'generated' | null; secret: string | null }> {
+): Promise<{ created: 'configured' | 'restored' | 'generated' | null; secret: string | null }> {
   if (configured) {
     const existing = await findApiKeyByPrefix(db, configured.slice(0, PREFIX_LENGTH));
-    if (existing && existing.hash === hashKey(configured) && existing.revokedAt === null) {
-      return { created: null, secret: null };
+    if (existing && existing.hash !== hashKey(configured)) {
+      throw new ChatmarkError(
+        'invalid_config',
+        `CHATMARK_API_KEY starts with the same ${PREFIX_LENGTH} characters as another key (id ${existing.id}); choose a key with another beginning`,
+        'CHATMARK_API_KEY',
+      );
     }
-    if (!existing) {
+    if (existing) {
+      if (existing.role === 'admin' && existing.revokedAt === null) return { created: null, secret: null };
+      await restoreAdminKey(db, existing.id);
+      return { created: 'restored', secret: null };
+    }
+    try {
       await createApiKey(db, { name: 'admin (CHATMARK_API_KEY)', role: 'admin', secret: configured }, now);
-      return { created: 'configured', secret: null };
+    } catch (error) {
+      // Another server starting on the same store registered it a moment ago: check it again.
+      if (error instanceof ChatmarkError && error.code === 'conflict')
+        return ensureAdminKey(db, configured, now);
+      throw error;
     }
+    return { created: 'configured', secret: null };
   }
   if ((await countActiveApiKeys(db)) > 0) return { created: null, secret: null };
   const { secret } = await createApiKey(db, { name: 'admin (first start)', role: 'admin' }, now);
@@ -124,10 +145,49 @@ export async function listKeys(db: Db): Promise<ApiKeyView[]> {
   return (await listApiKeys(db)).map(viewKey);
 }
 
-export async function revokeKey(db: Db, idOrPrefix: number | string, now: number): Promise<ApiKeyView> {
-  const key = await revokeApiKey(db, idOrPrefix, now);
-  if (!key) throw new ChatmarkError('key_not_found', `No active key ${idOrPrefix}`, 'key');
-  return viewKey(key);
+/**
+ * Revokes a key, unless it is the last active admin key: nobody could manage keys after that
+ * (409 `last_admin_key`). Two admins revoking each other's keys at once must not both win, so the
+ * check and the revoke run in a serializable transaction (PostgreSQL aborts one of them, which is
+ * then retried and refused; SQLite's `BEGIN IMMEDIATE` runs them one after the other).
+ */
+export async function revokeKey(
+  db: Kysely<Database>,
+  idOrPrefix: number | string,
+  now: number,
+): Promise<ApiKeyView> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db
+        .transaction()
+        .setIsolationLevel('serializable')
+        .execute(async (trx) => {
+          const key = await findApiKey(trx, idOrPrefix);
+          if (!key || key.revokedAt !== null) {
+            throw new ChatmarkError('key_not_found', `No active key ${idOrPrefix}`, 'key');
+          }
+          if (key.role === 'admin' && (await countActiveAdminKeys(trx)) <= 1) {
+            throw new ChatmarkError(
+              'last_admin_key',
+              'This is the last active admin key; create another admin key before revoking it',
+              'key',
+            );
+          }
+          const revoked = await revokeApiKey(trx, key.id, now);
+          if (!revoked) throw new ChatmarkError('key_not_found', `No active key ${idOrPrefix}`, 'key');
+          return viewKey(revoked);
+        });
+    } catch (error) {
+      if (attempt < 5 && isSerializationFailure(error)) continue;
+      throw error;
+    }
+  }
+}
+
+/** PostgreSQL's "could not serialize" and "deadlock detected": the transaction may simply run again. */
+function isSerializationFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
 }
 
 export { touchApiKey };

@@ -50,6 +50,31 @@ export async function listApiKeys(db: Db): Promise<ApiKeyRecord[]> {
   return rows.map(toRecord);
 }
 
+/** The key with this id or prefix, revoked or not. */
+export async function findApiKey(db: Db, idOrPrefix: number | string): Promise<ApiKeyRecord | undefined> {
+  const row = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where(typeof idOrPrefix === 'number' ? 'id' : 'prefix', '=', idOrPrefix)
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+export async function countActiveAdminKeys(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'admin')
+    .where('revoked_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Makes the key an active admin again (`CHATMARK_API_KEY` after a revoke or a demotion). */
+export async function restoreAdminKey(db: Db, id: number): Promise<void> {
+  await db.updateTable('api_keys').set({ role: 'admin', revoked_at: null }).where('id', '=', id).execute();
+}
+
 export async function countActiveApiKeys(db: Db): Promise<number> {
   const row = await db
     .selectFrom('api_keys')

@@ -46,9 +46,6 @@ export function registerDemoCommand(program: Command): void {
         const clock = { now: started };
         const server = await buildServer(config, { logger: false, now: () => clock.now });
         try {
-          // buildServer makes an admin key on a store without one; nobody will see its secret.
-          const unseen = server.generatedAdminKey;
-          if (unseen) await revokeKey(server.store.db, unseen.slice(0, 11), started);
           const db = server.store.db;
           const campaign = await db.selectFrom('campaigns').select('id').limit(1).executeTakeFirst();
           const link = await db.selectFrom('links').select('id').limit(1).executeTakeFirst();
@@ -59,6 +56,10 @@ export function registerDemoCommand(program: Command): void {
             );
           }
           const { secret } = await createApiKey(db, { name: 'demo', role: 'admin' }, started);
+          // buildServer makes an admin key on a store without one; nobody will see its secret. It
+          // goes once the demo's own admin key exists: the last admin key cannot be revoked.
+          const unseen = server.generatedAdminKey;
+          if (unseen) await revokeKey(server.store.db, unseen.slice(0, 11), started);
           const plan = planDemo({ campaigns, random: seededRandom(seed), now: started });
           const counts = await runDemo(
             { inject: (request) => server.app.inject(request), clock, key: secret },
