@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
@@ -18,6 +19,7 @@ import { DailySalt } from './redirect/daily-salt.js';
 import { outcomeOf, redirectFastPath } from './redirect/http.js';
 import { ClickJournal } from './redirect/journal.js';
 import { LinkCache } from './redirect/link-cache.js';
+import { ClickSpill } from './redirect/spill.js';
 import { createRedirector, type Redirector } from './redirect/redirector.js';
 import { ensureAdminKey } from './services/keys.service.js';
 import { RESERVED_CODES } from './services/links.service.js';
@@ -94,13 +96,26 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
 
   const journal = new ClickJournal({
     write: (batch) => store.writeClicks(batch),
+    spill: await ClickSpill.open(join(config.dataDir, 'spill')),
+    replay: (batch) => store.replayClicks(batch),
+    // A commit normally takes milliseconds; past this the redirects waiting on it are answered
+    // from the spill (the adapters bound their lock waits below this).
+    commitTimeoutMs: 1000,
     onCommit: (size, seconds) => {
       metrics.clicksJournaled.inc(size);
       metrics.journalFlush.observe(seconds);
       metrics.journalBatch.observe(size);
     },
     onError: (error, size) =>
-      app.log.error({ err: error, clicks: size }, 'click journal commit failed; will retry'),
+      app.log.error(
+        { err: error, clicks: size },
+        size > 0 ? 'click journal commit failed; the clicks are spilled to disk' : 'click replay failed',
+      ),
+    onSpill: (size) => metrics.clicksSpilled.inc(size),
+    onReplay: (size) => {
+      metrics.clicksReplayed.inc(size);
+      app.log.warn({ clicks: size }, 'spilled clicks written back into the store');
+    },
   });
   const salt = new DailySalt(store.db);
   const clickNumbers = new ClickNumbers((size) => reserveSequenceBlock(store.db, 'click', size));
@@ -148,6 +163,10 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
       redirectRoutes(redirect),
     ],
   });
+
+  // Clicks spilled before a crash or a stop go back first; if the store refuses them now, the
+  // journal keeps retrying in the background and new clicks join the spill meanwhile.
+  if (journal.spilling) await journal.replay().catch(() => undefined);
 
   let closing: Promise<void> | null = null;
   return {

@@ -16,6 +16,16 @@ export function createMetrics() {
       help: 'Clicks committed by the click journal',
       registers: [registry],
     }),
+    clicksSpilled: new Counter({
+      name: 'chatmark_clicks_spilled_total',
+      help: 'Clicks written to the local spill file because their commit failed',
+      registers: [registry],
+    }),
+    clicksReplayed: new Counter({
+      name: 'chatmark_clicks_replayed_total',
+      help: 'Spilled clicks written back into the store',
+      registers: [registry],
+    }),
     journalFlush: new Histogram({
       name: 'chatmark_journal_flush_seconds',
       help: 'Time to commit one journal batch',

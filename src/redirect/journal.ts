@@ -1,15 +1,32 @@
 import type { ClickRecord } from '../store/clicks.repository.js';
+import type { ClickSpill } from './spill.js';
 
 export interface JournalOptions {
   /** Commits one batch (clicks and their rollups in one transaction). */
   write(batch: readonly ClickRecord[]): Promise<void>;
+  /**
+   * Where a batch goes when its commit fails: on disk before the redirects are answered, then
+   * replayed through `replay` once the store answers again (and at the next start).
+   */
+  spill?: ClickSpill;
+  /** Writes spilled clicks back: must skip clicks the store already holds (exactly once). */
+  replay?(batch: readonly ClickRecord[]): Promise<unknown>;
   /** Called after each commit with the batch size and the seconds it took. */
   onCommit?(size: number, seconds: number): void;
-  /** Called when a commit fails; the batch is kept and retried. */
+  /** Called when a commit fails; the batch is spilled (or kept in memory) and retried. */
   onError?(error: unknown, size: number): void;
-  /** How long to wait before retrying a failed commit. */
+  /** Called when a batch was spilled to disk instead of committed. */
+  onSpill?(size: number): void;
+  /** Called when spilled clicks went back into the store. */
+  onReplay?(size: number): void;
+  /** How long to wait before retrying a failed commit or replay. */
   retryDelayMs?: number;
-  /** Most clicks held in memory while the store is failing; older ones are dropped past this. */
+  /**
+   * A commit that has not answered after this long counts as failed (its batch is spilled; the
+   * replay skips what the late commit wrote). The adapters bound their own waits too.
+   */
+  commitTimeoutMs?: number;
+  /** Most clicks held in memory when neither the store nor the spill works; older ones are dropped. */
   maxPending?: number;
   /**
    * Commit as soon as this many clicks wait, without waiting for the end of the event-loop turn:
@@ -31,7 +48,9 @@ interface Waiting {
  * answered click (DESIGN.md, redirect hot path, step 5).
  *
  * When the store fails, `append` resolves `false` (the caller still redirects the person: a broken
- * database must not break a campaign) and the clicks stay queued and are retried.
+ * database must not break a campaign) once the batch is fsync'd to the spill. Until the spill is
+ * replayed, later batches go straight to it: a store that is down or locked costs each of them one
+ * fsync, not one timeout. Without a spill (or when it fails too) the clicks wait in memory.
  *
  * @example const committed = await journal.append(click);
  */
@@ -41,8 +60,13 @@ export class ClickJournal {
   private scheduled = false;
   private running: Promise<void> | null = null;
   private closed = false;
+  /** The store failed and the spill holds clicks: new batches join them until a replay empties it. */
+  private degraded: boolean;
+  private replayTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: JournalOptions) {}
+  constructor(private readonly options: JournalOptions) {
+    this.degraded = options.spill?.pending ?? false;
+  }
 
   append(click: ClickRecord): Promise<boolean> {
     if (this.closed) return Promise.reject(new Error('The click journal is closed'));
@@ -54,14 +78,43 @@ export class ClickJournal {
     });
   }
 
-  /** Clicks waiting to be committed (including those kept after a failed commit). */
+  /** Clicks waiting to be committed (including those kept in memory after a failed commit). */
   get backlog(): number {
     return this.pending.length + this.retry.length;
   }
 
-  /** Commits everything appended so far; used on shutdown. */
+  /** True while spilled clicks wait to go back into the store. */
+  get spilling(): boolean {
+    return this.degraded;
+  }
+
+  /**
+   * Writes the spilled clicks back into the store now (the server calls it at start); on failure
+   * it is retried every `retryDelayMs`. Resolves with the clicks replayed.
+   */
+  async replay(): Promise<number> {
+    const { spill, replay } = this.options;
+    if (!spill || !replay) return 0;
+    if (this.replayTimer) clearTimeout(this.replayTimer);
+    this.replayTimer = null;
+    try {
+      const replayed = await spill.drain(replay);
+      if (replayed > 0) this.options.onReplay?.(replayed);
+      // Clicks spilled while the replay ran are in a new segment: go round again.
+      if (spill.pending) this.scheduleReplay(0);
+      else this.degraded = false;
+      return replayed;
+    } catch (error) {
+      this.options.onError?.(error, 0);
+      this.scheduleReplay();
+      throw error;
+    }
+  }
+
+  /** Commits (or spills) everything appended so far; used on shutdown. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.replayTimer) clearTimeout(this.replayTimer);
     while (this.running || this.pending.length > 0 || this.retry.length > 0) {
       if (this.running) await this.running;
       else {
@@ -70,6 +123,7 @@ export class ClickJournal {
         if (this.backlog >= before) break; // the store is failing; give up rather than spin
       }
     }
+    await this.options.spill?.close();
   }
 
   private schedule(): void {
@@ -81,6 +135,15 @@ export class ClickJournal {
     });
   }
 
+  private scheduleReplay(delay = this.options.retryDelayMs ?? 1000): void {
+    if (this.closed || this.replayTimer) return;
+    this.replayTimer = setTimeout(() => {
+      this.replayTimer = null;
+      this.replay().catch(() => undefined);
+    }, delay);
+    this.replayTimer.unref();
+  }
+
   private run(): Promise<void> {
     // An end-of-turn flush after an early commit took everything: nothing to write.
     if (this.pending.length === 0 && this.retry.length === 0) return Promise.resolve();
@@ -90,13 +153,12 @@ export class ClickJournal {
       this.retry.length > 0 ? [...this.retry, ...waiting.map((w) => w.click)] : waiting.map((w) => w.click);
     const previousRetry = this.retry;
     this.retry = [];
-    const started = process.hrtime.bigint();
-    this.running = this.options.write(batch).then(
-      () => {
-        this.options.onCommit?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
-        for (const w of waiting) w.resolve(true);
+    this.running = this.commit(batch).then(
+      (committed) => {
+        for (const w of waiting) w.resolve(committed);
       },
       (error: unknown) => {
+        // Neither the store nor the spill took the batch: keep it in memory and retry.
         this.options.onError?.(error, batch.length);
         const keep = [...previousRetry, ...waiting.map((w) => w.click)];
         const max = this.options.maxPending ?? 100_000;
@@ -109,5 +171,41 @@ export class ClickJournal {
       this.running = null;
       if (this.pending.length > 0) this.schedule();
     });
+  }
+
+  /** Resolves true when committed, false when spilled; rejects when neither worked. */
+  private async commit(batch: readonly ClickRecord[]): Promise<boolean> {
+    const { spill } = this.options;
+    if (spill && this.degraded) {
+      await spill.append(batch);
+      this.options.onSpill?.(batch.length);
+      return false;
+    }
+    const started = process.hrtime.bigint();
+    try {
+      await this.bounded(this.options.write(batch));
+    } catch (error) {
+      if (!spill) throw error;
+      this.options.onError?.(error, batch.length);
+      await spill.append(batch);
+      this.options.onSpill?.(batch.length);
+      this.degraded = true;
+      this.scheduleReplay();
+      return false;
+    }
+    this.options.onCommit?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+    return true;
+  }
+
+  private bounded(write: Promise<void>): Promise<void> {
+    const ms = this.options.commitTimeoutMs;
+    if (ms === undefined) return write;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`click commit took longer than ${ms} ms`)), ms);
+    });
+    // A late failure of the abandoned write must not surface as an unhandled rejection.
+    write.catch(() => undefined);
+    return Promise.race([write, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -51,7 +51,11 @@ export type RollupRow = {
   clicks: number;
 };
 
-/** A batch summed per rollup key in memory, so each key gets one upsert per commit. */
+/**
+ * A batch summed per rollup key in memory, so each key gets one upsert per commit, in key order:
+ * every transaction then locks the rollup rows it shares with another in the same order, so two
+ * servers committing clicks of the same links cannot deadlock (DESIGN.md, scale-out).
+ */
 export function rollupRows(clicks: readonly ClickRecord[]): RollupRow[] {
   const rollups = new Map<string, RollupRow>();
   for (const c of clicks) {
@@ -69,14 +73,22 @@ export function rollupRows(clicks: readonly ClickRecord[]): RollupRow[] {
         clicks: 1,
       });
   }
-  return [...rollups.values()];
+  return [...rollups.values()].sort(
+    (a, b) =>
+      a.link_id - b.link_id ||
+      a.hour - b.hour ||
+      a.bot - b.bot ||
+      (a.device < b.device ? -1 : a.device > b.device ? 1 : 0) ||
+      a.qr - b.qr,
+  );
 }
 
 export type DailyRollupRow = { link_id: number; day: number; bot: number; clicks: number };
 
 /**
  * The hourly rollup rows summed per link, UTC day and bot flag (one or two upserts per commit):
- * derived from the hourly rows, so the batch of clicks is walked once.
+ * derived from the hourly rows, so the batch of clicks is walked once. In key order, as the
+ * hourly ones.
  */
 export function dailyRollupRows(hourly: readonly RollupRow[]): DailyRollupRow[] {
   const rollups = new Map<string, DailyRollupRow>();
@@ -87,7 +99,7 @@ export function dailyRollupRows(hourly: readonly RollupRow[]): DailyRollupRow[] 
     if (row) row.clicks += h.clicks;
     else rollups.set(key, { link_id: h.link_id, day, bot: h.bot, clicks: h.clicks });
   }
-  return [...rollups.values()];
+  return [...rollups.values()].sort((a, b) => a.link_id - b.link_id || a.day - b.day || a.bot - b.bot);
 }
 
 export function upsertDailyRollupsQuery(db: Db, rows: DailyRollupRow[]) {

@@ -42,5 +42,11 @@ export interface StoreDb {
   readonly schema?: string | undefined;
   /** Commits a batch of clicks and their rollups in one transaction (the click journal's write). */
   writeClicks(batch: readonly ClickRecord[]): Promise<void>;
+  /**
+   * Writes clicks back from the journal's spill, skipping any click id the store already holds
+   * and adding only the written ones to the rollups, so a replay repeated after a crash counts
+   * every click once. Resolves with the clicks written.
+   */
+  replayClicks(batch: readonly ClickRecord[]): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { insertClicks } from '../clicks.repository.js';
 import { POSTGRES, type StoreDb } from '../dialect.js';
 import type { Database } from '../schema.js';
+import { writeClicksPostgres } from './postgres-clicks.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -49,7 +49,8 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
     pool,
     dialect: POSTGRES,
     schema: schema || 'public',
-    writeClicks: (batch) => db.transaction().execute((trx) => insertClicks(trx, batch)),
+    writeClicks: async (batch) => void (await writeClicksPostgres(pool, batch)),
+    replayClicks: (batch) => writeClicksPostgres(pool, batch),
     close: () => db.destroy(),
   };
 }

@@ -27,13 +27,13 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
+  raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const checkpointer = file === ':memory:' ? null : startCheckpointer(file);
   if (checkpointer) raw.pragma('wal_autocheckpoint = 0');
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }),
   });
-  let write: ((batch: readonly ClickRecord[]) => void) | null = null;
+  let writer: ReturnType<typeof preparedClickWriter> | null = null;
 
   // WAL checkpoints between commits, off the event loop (see sqlite-checkpointer.ts): due every
   // second while clicks flow, and every ten seconds anyway for the API's own writes.
@@ -55,14 +55,21 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
     raw,
     dialect: SQLITE,
     async writeClicks(batch) {
-      if (checkpointing || (checkpointer && Date.now() - lastCheckpoint > 1000)) await checkpoint();
+      if (checkpointing || (checkpointer && Date.now() - lastCheckpoint > 1000))
+        await withinBusyTimeout(checkpoint());
       // Prepared once, after the migrations made the tables. When an (async) Kysely transaction
       // is open on the connection, wait for Kysely's connection lock so the batch never lands
       // inside it; otherwise commit right away (the usual case, and the cheap one).
-      write ??= preparedClickWriter(raw, db);
-      const run = write;
-      if (raw.inTransaction) await db.connection().execute(async () => run(batch));
-      else run(batch);
+      writer ??= preparedClickWriter(raw, db);
+      const run = writer.write;
+      if (raw.inTransaction) await db.connection().execute(async () => boundedBusy(raw, () => run(batch)));
+      else boundedBusy(raw, () => run(batch));
+    },
+    async replayClicks(batch) {
+      writer ??= preparedClickWriter(raw, db);
+      const run = writer.replay;
+      if (raw.inTransaction) return db.connection().execute(async () => boundedBusy(raw, () => run(batch)));
+      return boundedBusy(raw, () => run(batch));
     },
     close: async () => {
       if (timer) clearInterval(timer);
@@ -71,6 +78,41 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
       await checkpointer?.stop();
     },
   };
+}
+
+/**
+ * How long a click commit waits for another connection's write lock (SQLite's busy timeout; the
+ * API's own statements keep the connection's 5 s). The journal's commits block the event loop
+ * while they wait, and a redirect waits for its commit: past this the batch goes to the spill.
+ */
+export const CLICK_BUSY_TIMEOUT_MS = 250;
+const BUSY_TIMEOUT_MS = 5000;
+
+/** Runs a synchronous write with the click commit's short busy timeout. */
+function boundedBusy<T>(raw: SqliteDatabase.Database, write: () => T): T {
+  raw.pragma(`busy_timeout = ${CLICK_BUSY_TIMEOUT_MS}`);
+  try {
+    return write();
+  } finally {
+    raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+}
+
+/** A checkpoint the click commit must wait for, given up (as SQLITE_BUSY) after the busy timeout. */
+function withinBusyTimeout(wait: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const busy = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          Object.assign(new Error('database is locked (the WAL checkpoint is waiting for a lock)'), {
+            code: 'SQLITE_BUSY',
+          }),
+        ),
+      CLICK_BUSY_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([wait, busy]).finally(() => clearTimeout(timer));
 }
 
 /** Rows per multi-row INSERT: fewer calls into SQLite per batch of clicks. */
@@ -155,7 +197,20 @@ function preparedClickWriter(raw: SqliteDatabase.Database, db: Kysely<Database>)
   const upsertDaily = raw.prepare(
     upsertDailyRollupsQuery(db, dailyRollupRows(rollupRows([sample]))).compile().sql,
   );
-  return raw.transaction((batch: readonly ClickRecord[]) => {
+  const insertIgnore = raw.prepare(
+    insertClicksQuery(db, [row])
+      .onConflict((oc) => oc.column('id').doNothing())
+      .compile().sql,
+  );
+  const addRollups = (clicks: readonly ClickRecord[]) => {
+    const hourly = rollupRows(clicks);
+    for (const rollup of hourly) {
+      upsert.run(rollup.link_id, rollup.hour, rollup.bot, rollup.device, rollup.qr, rollup.clicks);
+    }
+    for (const daily of dailyRollupRows(hourly))
+      upsertDaily.run(daily.link_id, daily.day, daily.bot, daily.clicks);
+  };
+  const write = raw.transaction((batch: readonly ClickRecord[]) => {
     let i = 0;
     for (; i + ROWS_PER_STATEMENT <= batch.length; i += ROWS_PER_STATEMENT) {
       const args: unknown[] = [];
@@ -167,13 +222,24 @@ function preparedClickWriter(raw: SqliteDatabase.Database, db: Kysely<Database>)
       pushClick(args, batch[i] as ClickRecord);
       one.run(args);
     }
-    const hourly = rollupRows(batch);
-    for (const rollup of hourly) {
-      upsert.run(rollup.link_id, rollup.hour, rollup.bot, rollup.device, rollup.qr, rollup.clicks);
-    }
-    for (const daily of dailyRollupRows(hourly))
-      upsertDaily.run(daily.link_id, daily.day, daily.bot, daily.clicks);
+    addRollups(batch);
   });
+  // Spilled clicks one by one: a click already in the store (a replay repeated after a crash, or a
+  // commit that ended after the journal gave up on it) is skipped and stays out of the rollups.
+  const replay = raw.transaction((batch: readonly ClickRecord[]): number => {
+    const written: ClickRecord[] = [];
+    for (const click of batch) {
+      const args: unknown[] = [];
+      pushClick(args, click);
+      if (insertIgnore.run(args).changes === 1) written.push(click);
+    }
+    addRollups(written);
+    return written.length;
+  });
+  return {
+    write: (batch: readonly ClickRecord[]) => void write(batch),
+    replay: (batch: readonly ClickRecord[]) => replay(batch),
+  };
 }
 
 /**
