@@ -16,6 +16,7 @@ import {
   touchApiKey,
 } from '../store/api-keys.repository.js';
 import { type Db, isUniqueViolation } from '../store/db.js';
+import { retryConflicts } from '../store/retry.js';
 import type { Database } from '../store/schema.js';
 
 export { ROLES, type Role };
@@ -156,38 +157,27 @@ export async function revokeKey(
   idOrPrefix: number | string,
   now: number,
 ): Promise<ApiKeyView> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await db
-        .transaction()
-        .setIsolationLevel('serializable')
-        .execute(async (trx) => {
-          const key = await findApiKey(trx, idOrPrefix);
-          if (!key || key.revokedAt !== null) {
-            throw new ChatmarkError('key_not_found', `No active key ${idOrPrefix}`, 'key');
-          }
-          if (key.role === 'admin' && (await countActiveAdminKeys(trx)) <= 1) {
-            throw new ChatmarkError(
-              'last_admin_key',
-              'This is the last active admin key; create another admin key before revoking it',
-              'key',
-            );
-          }
-          const revoked = await revokeApiKey(trx, key.id, now);
-          if (!revoked) throw new ChatmarkError('key_not_found', `No active key ${idOrPrefix}`, 'key');
-          return viewKey(revoked);
-        });
-    } catch (error) {
-      if (attempt < 5 && isSerializationFailure(error)) continue;
-      throw error;
-    }
-  }
-}
-
-/** PostgreSQL's "could not serialize" and "deadlock detected": the transaction may simply run again. */
-function isSerializationFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '40001' || code === '40P01';
+  return retryConflicts(() =>
+    db
+      .transaction()
+      .setIsolationLevel('serializable')
+      .execute(async (trx) => {
+        const key = await findApiKey(trx, idOrPrefix);
+        if (!key || key.revokedAt !== null) {
+          throw new ChatmarkError('key_not_found', `No active key ${idOrPrefix}`, 'key');
+        }
+        if (key.role === 'admin' && (await countActiveAdminKeys(trx)) <= 1) {
+          throw new ChatmarkError(
+            'last_admin_key',
+            'This is the last active admin key; create another admin key before revoking it',
+            'key',
+          );
+        }
+        const revoked = await revokeApiKey(trx, key.id, now);
+        if (!revoked) throw new ChatmarkError('key_not_found', `No active key ${idOrPrefix}`, 'key');
+        return viewKey(revoked);
+      }),
+  );
 }
 
 export { touchApiKey };
