@@ -241,7 +241,7 @@ export function fixUtm(url: string, options: UtmLintOptions = {}): string {
     if (kept === undefined || key === undefined) continue;
     const value = conventionalValue(key, kept.value, vocabulary);
     if (value !== kept.value) {
-      output[kept.index] = `${name}=${encodeURIComponent(value)}`;
+      output[kept.index] = `${name}=${encodeUtmValue(value)}`;
       changed = true;
     }
   }
@@ -335,7 +335,7 @@ function mergeUtm(url: string, values: UtmValues, keepExisting: boolean): string
   if (!query.includes('utm_') && !query.includes('%')) {
     const added = UTM_KEYS.flatMap((key) => {
       const value = values[key];
-      return value === undefined || value === '' ? [] : [`utm_${key}=${encodeURIComponent(value)}`];
+      return value === undefined || value === '' ? [] : [`utm_${key}=${encodeUtmValue(value)}`];
     });
     if (added.length === 0) return url;
     const separator = question < 0 ? '?' : query === '' || query.endsWith('&') ? '' : '&';
@@ -351,7 +351,7 @@ function mergeUtm(url: string, values: UtmValues, keepExisting: boolean): string
     if (value === undefined || value === '') continue;
     const name = `utm_${key}`;
     const existing = parts.segments.filter((segment) => segment.name === name);
-    const setTo = `${name}=${encodeURIComponent(value)}`;
+    const setTo = `${name}=${encodeUtmValue(value)}`;
     if (existing.length === 0) {
       added.push(setTo);
       changed = true;
@@ -366,6 +366,11 @@ function mergeUtm(url: string, values: UtmValues, keepExisting: boolean): string
   // A trailing `&` (`?a=1&`) would otherwise leave `&&` before the added parameters.
   while (added.length > 0 && kept.length > 0 && kept[kept.length - 1] === '') kept.pop();
   return joinUrl(parts.head, [...kept, ...added], parts.fragment);
+}
+
+/** Percent-encodes a value; a lone surrogate (which would make encodeURIComponent throw) becomes U+FFFD. */
+function encodeUtmValue(value: string): string {
+  return encodeURIComponent(value.toWellFormed());
 }
 
 function utmGroups(segments: readonly Segment[]): Map<string, Segment[]> {

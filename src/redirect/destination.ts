@@ -1,6 +1,7 @@
 import { buildLink } from '../domain/channels/index.js';
 import type { ChannelLink, LinkRequest } from '../domain/channels/types.js';
 import { ChatmarkError } from '../domain/errors.js';
+import { asciiUrl } from '../domain/http-url.js';
 import { applyUtmDefaults, type UtmValues } from '../domain/utm.js';
 import type { CampaignRecord } from '../store/campaigns.repository.js';
 import type { LinkRecord } from '../store/links.repository.js';
@@ -84,7 +85,9 @@ export function buildTemplate(
   if (link.channel === 'web') {
     const url = link.target.url;
     if (!url) throw new ChatmarkError('missing_field', 'A web link needs a url', 'url');
-    const tagged = withClickId(applyUtmDefaults(url, utmDefaults(link, campaign)));
+    // Serialised here too: rows stored before URLs were serialised on the way in may hold raw
+    // non-ASCII text, which a `Location` header cannot carry.
+    const tagged = withClickId(applyUtmDefaults(asciiUrl(url), utmDefaults(link, campaign)));
     return { kind: 'redirect', url: tagged, fallback: null };
   }
   const built = chatLink(link, MARKER, platform);

@@ -6,9 +6,39 @@ const CODE_PATH = /^\/([A-Za-z0-9_-]{3,64})(?:\?|$)/;
 
 /**
  * Writes a redirect result on a raw Node response: the one writer for both the Fastify route
- * (tests, OpenAPI) and the raw fast path (production traffic).
+ * (tests, OpenAPI) and the raw fast path (production traffic). Never throws: an error while
+ * writing (a header Node refuses) answers this request 500 and is returned for the caller to log,
+ * because a throw here lands in a promise callback where it would end the process.
+ *
+ * @returns null when the result was written, else the error that turned it into a 500
  */
-export function writeRedirect(response: ServerResponse, result: RedirectResult): void {
+export function writeRedirect(response: ServerResponse, result: RedirectResult): unknown {
+  try {
+    writeResult(response, result);
+    return null;
+  } catch (error) {
+    writeInternalError(response);
+    return error;
+  }
+}
+
+/** A bare 500 for a request whose answer failed, unless the answer has started already. */
+export function writeInternalError(response: ServerResponse): void {
+  try {
+    if (!response.headersSent) {
+      response.writeHead(500, {
+        'content-type': 'text/plain',
+        'cache-control': 'no-store',
+        'content-length': '14',
+      });
+    }
+    response.end('Internal error');
+  } catch {
+    response.destroy();
+  }
+}
+
+function writeResult(response: ServerResponse, result: RedirectResult): void {
   const headers: Record<string, string> = {
     'cache-control': 'no-store, private',
     'referrer-policy': 'no-referrer',
@@ -79,16 +109,26 @@ export function redirectFastPath(
       userAgent: request.headers['user-agent'],
       referer: request.headers.referer,
       query,
-    }).then(
-      (result) => {
-        options.onResult(result);
-        writeRedirect(response, result);
-      },
-      (error: unknown) => {
-        options.onError(error);
-        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
-        response.end('Internal error');
-      },
-    );
+    })
+      .then(
+        (result) => {
+          try {
+            options.onResult(result);
+          } catch (error) {
+            options.onError(error);
+          }
+          const failed = writeRedirect(response, result);
+          if (failed !== null) options.onError(failed);
+        },
+        (error: unknown) => {
+          try {
+            options.onError(error);
+          } finally {
+            writeInternalError(response);
+          }
+        },
+      )
+      // Only a logger that throws gets here; nothing may reach the process as an unhandled rejection.
+      .catch(() => writeInternalError(response));
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { buildLink, isChannel } from '../domain/channels/index.js';
 import type { ChannelLink } from '../domain/channels/types.js';
 import { ChatmarkError } from '../domain/errors.js';
+import { serializeHttpUrl } from '../domain/http-url.js';
 import { buildTemplate } from '../redirect/destination.js';
 import { type CampaignRecord, getCampaign } from '../store/campaigns.repository.js';
 import { type Db, isUniqueViolation } from '../store/db.js';
@@ -121,6 +122,7 @@ export function previewLink(input: LinkInput, campaign: CampaignRecord | null): 
     if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) {
       throw new ChatmarkError('invalid_url', 'target.url must be an http(s) URL', 'url');
     }
+    serializeHttpUrl(url);
     const template = buildTemplate(link, campaign);
     return {
       channel: 'web',
@@ -149,6 +151,37 @@ export function previewLink(input: LinkInput, campaign: CampaignRecord | null): 
   };
 }
 
+/**
+ * The target as stored: its URLs (a web link's `url`, a Telegram `shareUrl`) in their serialised
+ * ASCII form, so every destination built from them fits a `Location` header.
+ */
+function storedTarget(target: Record<string, string>): Record<string, string> {
+  const stored = { ...target };
+  if (stored.url) stored.url = serializeHttpUrl(stored.url, 'url');
+  if (stored.shareUrl) stored.shareUrl = serializeHttpUrl(stored.shareUrl, 'shareUrl');
+  return stored;
+}
+
+/**
+ * The preview of a stored link, for views and lists: a row that no longer builds (written before
+ * a rule it breaks) shows an empty destination and a warning instead of failing the whole list.
+ */
+export function previewStoredLink(link: LinkRecord, campaign: CampaignRecord | null): LinkPreview {
+  try {
+    return previewLink(link, campaign);
+  } catch (error) {
+    if (!(error instanceof ChatmarkError)) throw error;
+    return {
+      channel: link.channel,
+      destinationPreview: '',
+      appUrl: null,
+      carrier: link.channel === 'web' ? 'cm_click' : 'none',
+      text: link.text,
+      warnings: [`This link no longer builds (${error.code}: ${error.message}); edit its target`],
+    };
+  }
+}
+
 async function campaignOf(db: Db, campaignId: number | null | undefined): Promise<CampaignRecord | null> {
   if (campaignId === null || campaignId === undefined) return null;
   const campaign = await getCampaign(db, campaignId);
@@ -170,7 +203,7 @@ export async function createLink(
   const fields: Omit<LinkFields, 'code'> = {
     campaignId: campaign?.id ?? null,
     channel: input.channel,
-    target: input.target,
+    target: storedTarget(input.target),
     text: input.text ?? null,
     utm: input.utm ?? {},
     variant: input.variant ?? null,
@@ -209,7 +242,8 @@ export async function patchLink(db: Db, id: number, patch: LinkPatch, now: numbe
   const next = { ...current, ...patch };
   const campaign = await campaignOf(db, next.campaignId);
   previewLink({ ...next, code: current.code }, campaign);
-  const updated = await updateLink(db, id, patch, now);
+  const stored = patch.target === undefined ? patch : { ...patch, target: storedTarget(patch.target) };
+  const updated = await updateLink(db, id, stored, now);
   if (!updated) throw new ChatmarkError('link_not_found', `No link ${id}`, 'id');
   if (updated.campaignId !== current.campaignId) await refreshTouchesOfLink(db, id);
   // A link's channel, variant or campaign are report keys: every cached report slice is stale.

@@ -1,4 +1,5 @@
 import { ChatmarkError } from '../errors.js';
+import { serializeHttpUrl } from '../http-url.js';
 import {
   acceptFields,
   checkLength,
@@ -192,15 +193,8 @@ function checkStart(payload: string, field: 'start' | 'ref'): string {
   return payload;
 }
 
+/** Checks the shared URL as it will be stored (serialised); the link carries the text as given, encoded. */
 function checkShareUrl(input: string): string {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(input).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new ChatmarkError('invalid_url', `"${input}" is not an http(s) URL`, 'shareUrl');
-  }
+  serializeHttpUrl(input, 'shareUrl');
   return input;
 }

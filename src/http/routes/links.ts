@@ -10,6 +10,7 @@ import {
   type LinkInput,
   patchLink,
   previewLink,
+  previewStoredLink,
   requireLink,
 } from '../../services/links.service.js';
 import { getCampaign } from '../../store/campaigns.repository.js';
@@ -106,7 +107,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
     async function view(link: LinkRecord, request: FastifyRequest): Promise<z.infer<typeof linkView>> {
       const campaign =
         link.campaignId === null ? null : ((await getCampaign(ctx.store.db, link.campaignId)) ?? null);
-      const preview = previewLink(link, campaign);
+      const preview = previewStoredLink(link, campaign);
       return {
         ...link,
         shortUrl: shortUrl(link.code, request),

@@ -34,7 +34,8 @@ export function redirectRoutes(redirect: Redirector) {
         });
         ctx.metrics.redirects.inc({ outcome: outcomeOf(result) });
         reply.hijack();
-        writeRedirect(reply.raw, result);
+        const failed = writeRedirect(reply.raw, result);
+        if (failed !== null) request.log.error({ err: failed, reqId: request.id }, 'redirect answer failed');
       },
     );
   };
