@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ClickRecord } from '../clicks.repository.js';
-import { retryOnConflict } from '../retry-on-conflict.js';
+import { retryConflicts } from '../retry.js';
 
 /**
  * A batch of clicks and its rollups in one statement, so one round trip and one transaction: the
@@ -59,7 +59,7 @@ export function clickColumns(batch: readonly ClickRecord[]): unknown[][] {
 export function writeClicksPostgres(pool: pg.Pool, batch: readonly ClickRecord[]): Promise<number> {
   if (batch.length === 0) return Promise.resolve(0);
   const values = clickColumns(batch);
-  return retryOnConflict(async () => {
+  return retryConflicts(async () => {
     const result = await pool.query<{ n: number }>({
       text: WRITE_CLICKS,
       values,
