@@ -18,6 +18,7 @@ import { ClickNumbers } from './redirect/click-numbers.js';
 import { DailySalt } from './redirect/daily-salt.js';
 import { outcomeOf, redirectFastPath } from './redirect/http.js';
 import { ClickJournal } from './redirect/journal.js';
+import { ClickLimit } from './redirect/click-limit.js';
 import { LinkCache } from './redirect/link-cache.js';
 import { ClickSpill } from './redirect/spill.js';
 import { createRedirector, type Redirector } from './redirect/redirector.js';
@@ -83,11 +84,27 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
     : undefined;
   const subscriber = redis?.duplicate();
+  // Redis being away fails every cache miss: one line says so, not one per request.
+  let lastWarning = 0;
+  const warnAtMostEvery10s = (details: object, message: string) => {
+    if (Date.now() - lastWarning < 10_000) return;
+    lastWarning = Date.now();
+    app.log.warn(details, message);
+  };
   const links = new LinkCache({
     db: store.db,
     redis,
     redisPrefix: config.redisPrefix,
     onLookup: linkCacheCounter(metrics),
+    onError: (error, code) =>
+      warnAtMostEvery10s({ err: error, code }, 'link cache: Redis or the store failed'),
+  });
+  const limit = new ClickLimit({
+    db: store.db,
+    redis,
+    redisPrefix: config.redisPrefix,
+    onFallback: (error) =>
+      warnAtMostEvery10s({ err: error }, 'click limit: Redis failed, counting in the store'),
   });
   if (subscriber) {
     await subscriber.subscribe(links.channel);
@@ -119,7 +136,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
   });
   const salt = new DailySalt(store.db);
   const clickNumbers = new ClickNumbers((size) => reserveSequenceBlock(store.db, 'click', size));
-  const redirect = createRedirector({ links, codec, clickNumbers, journal, salt, now });
+  const redirect = createRedirector({ links, limit, codec, clickNumbers, journal, salt, now });
   const invalidate = (code: string) => links.invalidate(code);
 
   const limiter =
@@ -179,6 +196,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     close() {
       closing ??= (async () => {
         await app.close();
+        links.close();
         await journal.close();
         await subscriber?.quit().catch(() => undefined);
         await redis?.quit().catch(() => undefined);

@@ -59,7 +59,9 @@ function writeResult(response: ServerResponse, result: RedirectResult): void {
 
 export function outcomeOf(result: RedirectResult): string {
   if (result.status === 302) return result.committed ? 'redirect' : 'unrecorded';
-  return result.status === 200 ? (result.committed ? 'app_page' : 'unrecorded') : String(result.status);
+  if (result.status !== 200) return String(result.status);
+  if (!result.committed) return 'unrecorded';
+  return result.preview ? 'preview' : 'app_page';
 }
 
 function clientIp(request: IncomingMessage, trustProxy: boolean): string {

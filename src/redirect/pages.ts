@@ -1,4 +1,4 @@
-/** The small human pages of the redirect: not found, gone, and "open the app". */
+/** The small pages of the redirect: not found, gone, "open the app", and the preview for bots. */
 
 const escapeHtml = (s: string) =>
   s.replace(
@@ -40,4 +40,14 @@ export function openAppPage(appUrl: string, appName: string, fallback: string | 
     `<h1>Opening ${escapeHtml(appName)}…</h1><p><a class="button" href="${href}">Open ${escapeHtml(appName)}</a></p>${alt}<script>location.href=${JSON.stringify(appUrl).replace(/</g, '\\u003c')}</script>`,
     `<meta http-equiv="refresh" content="0;url=${href}">`,
   );
+}
+
+/**
+ * What a link-preview fetcher (WhatsApp, Slack, …) sees of a link with a click limit: a title and
+ * description for the preview card, never the destination, so a preview neither gives the link
+ * away nor uses up one of its clicks.
+ */
+export function previewPage(title: string, description: string): string {
+  const head = `<meta property="og:title" content="${escapeHtml(title)}"><meta property="og:description" content="${escapeHtml(description)}"><meta name="description" content="${escapeHtml(description)}">`;
+  return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(description)}</p>`, head);
 }

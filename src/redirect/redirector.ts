@@ -5,8 +5,9 @@ import type { ClickNumbers } from './click-numbers.js';
 import type { DailySalt } from './daily-salt.js';
 import { buildTemplate, type DestinationTemplate } from './destination.js';
 import type { ClickJournal } from './journal.js';
+import type { ClickLimit } from './click-limit.js';
 import type { LinkCache, ResolvedLink } from './link-cache.js';
-import { gonePage, notFoundPage, openAppPage } from './pages.js';
+import { gonePage, notFoundPage, openAppPage, previewPage } from './pages.js';
 
 export interface RedirectRequest {
   method: string;
@@ -19,11 +20,12 @@ export interface RedirectRequest {
 
 export type RedirectResult =
   | { status: 302; location: string; clickId: string; committed: boolean }
-  | { status: 200; html: string; clickId: string; committed: boolean }
+  | { status: 200; html: string; clickId: string; committed: boolean; preview?: true }
   | { status: 404 | 410; html: string };
 
 export interface RedirectorDeps {
   links: LinkCache;
+  limit: ClickLimit;
   codec: RefCodec;
   clickNumbers: ClickNumbers;
   journal: ClickJournal;
@@ -32,6 +34,24 @@ export interface RedirectorDeps {
 }
 
 const APP_NAMES: Readonly<Record<string, string>> = { viber: 'Viber', sms: 'Messages', email: 'Mail' };
+const CHANNEL_NAMES: Readonly<Record<string, string>> = {
+  whatsapp: 'WhatsApp',
+  telegram: 'Telegram',
+  viber: 'Viber',
+  messenger: 'Messenger',
+  instagram: 'Instagram',
+  line: 'LINE',
+  signal: 'Signal',
+  sms: 'Messages',
+  email: 'email',
+};
+
+/** The preview card of a capped link: its campaign's name and where it leads, in general terms. */
+function preview({ link, campaign }: ResolvedLink): string {
+  const where =
+    link.channel === 'web' ? 'a web page' : `a chat on ${CHANNEL_NAMES[link.channel] ?? link.channel}`;
+  return previewPage(campaign?.name ?? 'Chat link', `This link opens ${where}.`);
+}
 
 /**
  * The hot path (DESIGN.md): cache → classify → click → destination → journal → answer. Nothing
@@ -67,11 +87,16 @@ export function createRedirector(deps: RedirectorDeps) {
     const now = deps.now();
     if (link.archivedAt !== null) return { status: 410, html: gonePage('archived') };
     if (link.expiresAt !== null && link.expiresAt <= now) return { status: 410, html: gonePage('expired') };
-    if (link.maxClicks !== null && resolved.humanClicks >= link.maxClicks)
-      return { status: 410, html: gonePage('exhausted') };
+    if (resolved.exhausted) return { status: 410, html: gonePage('exhausted') };
 
     const kind = classify(request.method, request.userAgent);
-    if (!kind.bot) resolved.humanClicks += 1;
+    // A capped link's clicks are reserved before answering (atomic across servers); a preview
+    // fetcher takes none and gets the preview card instead of the destination.
+    const previewOnly = link.maxClicks !== null && kind.bot;
+    if (link.maxClicks !== null && !kind.bot && !(await deps.limit.take(link.id, link.maxClicks))) {
+      resolved.exhausted = true;
+      return { status: 410, html: gonePage('exhausted') };
+    }
     const taken = deps.clickNumbers.take();
     const number = typeof taken === 'number' ? taken : await taken;
     const saltNow = deps.salt.get(now);
@@ -93,6 +118,10 @@ export function createRedirector(deps: RedirectorDeps) {
       country: null,
       adIds: adClickIds(request.query),
     };
+    if (previewOnly) {
+      const committed = await deps.journal.append(click);
+      return { status: 200, html: preview(resolved), clickId: token, committed, preview: true };
+    }
     const template = templateFor(resolved, kind.os);
     // The printed form `XXXX-XXXX` in chats; the canonical form as the web click id.
     const destination = template.url(

@@ -115,6 +115,7 @@ export function previewLink(input: LinkInput, campaign: CampaignRecord | null): 
     createdBy: null,
     createdAt: 0,
     updatedAt: 0,
+    version: 0,
   };
   if (input.channel === 'web') {
     const url = input.target.url;

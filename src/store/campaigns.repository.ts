@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type Db, parseJson, toJson } from './db.js';
 import type { CampaignTable } from './schema.js';
 
@@ -22,10 +22,12 @@ export interface CampaignRecord {
   primaryConversion: string;
   createdAt: number;
   updatedAt: number;
+  /** Bumped by every update (caches keep the newest copy by it). */
+  version: number;
 }
 
 /** The fields a person sets; the changelog records each one that a PATCH changes. */
-export type CampaignFields = Omit<CampaignRecord, 'id' | 'createdAt' | 'updatedAt'>;
+export type CampaignFields = Omit<CampaignRecord, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 
 export interface CampaignChange {
   id: number;
@@ -56,6 +58,7 @@ function toRecord(row: Selectable<CampaignTable>): CampaignRecord {
     primaryConversion: row.primary_conversion,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 
@@ -125,7 +128,7 @@ export async function updateCampaign(
 ): Promise<CampaignRecord | undefined> {
   const row = await db
     .updateTable('campaigns')
-    .set({ ...toRow(fields), updated_at: at })
+    .set({ ...toRow(fields), updated_at: at, version: sql<number>`version + 1` })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();

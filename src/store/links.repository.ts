@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type Db, parseJson } from './db.js';
 import type { LinkTable } from './schema.js';
 
@@ -19,9 +19,11 @@ export interface LinkRecord {
   createdBy: number | null;
   createdAt: number;
   updatedAt: number;
+  /** Bumped by every update (caches keep the newest copy by it). */
+  version: number;
 }
 
-export type LinkFields = Omit<LinkRecord, 'id' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
+export type LinkFields = Omit<LinkRecord, 'id' | 'archivedAt' | 'createdAt' | 'updatedAt' | 'version'>;
 export type LinkPatch = Partial<Omit<LinkFields, 'code' | 'createdBy'>> & { archivedAt?: number | null };
 
 function toRecord(row: Selectable<LinkTable>): LinkRecord {
@@ -40,6 +42,7 @@ function toRecord(row: Selectable<LinkTable>): LinkRecord {
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 
@@ -105,9 +108,28 @@ export async function updateLink(
       ...(patch.maxClicks !== undefined && { max_clicks: patch.maxClicks }),
       ...(patch.archivedAt !== undefined && { archived_at: patch.archivedAt }),
       updated_at: at,
+      version: sql<number>`version + 1`,
     })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
   return row && toRecord(row);
+}
+
+/** Which copy of a link is current: its id, version and its campaign's version (0 without one). */
+export interface LinkVersion {
+  id: number;
+  version: number;
+  campaignVersion: number;
+}
+
+/** The current version of the link behind `code`: one indexed read, for cache revalidation. */
+export async function getLinkVersion(db: Db, code: string): Promise<LinkVersion | undefined> {
+  const row = await db
+    .selectFrom('links')
+    .leftJoin('campaigns', 'campaigns.id', 'links.campaign_id')
+    .select(['links.id as id', 'links.version as version', 'campaigns.version as campaignVersion'])
+    .where('links.code', '=', code)
+    .executeTakeFirst();
+  return row && { id: row.id, version: row.version, campaignVersion: row.campaignVersion ?? 0 };
 }

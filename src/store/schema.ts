@@ -10,6 +10,7 @@ export interface Database {
   campaigns: CampaignTable;
   campaign_changes: CampaignChangeTable;
   links: LinkTable;
+  link_click_counters: LinkClickCounterTable;
   clicks: ClickTable;
   click_rollups: ClickRollupTable;
   click_rollups_daily: ClickDailyRollupTable;
@@ -60,6 +61,8 @@ export interface CampaignTable {
   primary_conversion: string;
   created_at: number;
   updated_at: number;
+  /** Bumped by every update: caches keep the newest copy by it. */
+  version: Generated<number>;
 }
 
 export interface CampaignChangeTable {
@@ -87,6 +90,14 @@ export interface LinkTable {
   created_by: number | null;
   created_at: number;
   updated_at: number;
+  /** Bumped by every update: caches keep the newest copy by it. */
+  version: Generated<number>;
+}
+
+/** Clicks reserved against a link's `max_clicks` (the store's counter, used without Redis). */
+export interface LinkClickCounterTable {
+  link_id: number;
+  used: number;
 }
 
 export interface ClickTable {

@@ -7,6 +7,7 @@ import * as m004 from './004-clustered-rollups.js';
 import * as m005 from './005-event-touches.js';
 import * as m006 from './006-daily-click-rollups.js';
 import * as m007 from './007-report-slices.js';
+import * as m008 from './008-link-versions.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see 001: migrations see the schema of their own time
 type Up = (db: Kysely<any>, dialect: DialectInfo) => Promise<void>;
@@ -20,6 +21,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['005-event-touches', m005.up],
   ['006-daily-click-rollups', m006.up],
   ['007-report-slices', m007.up],
+  ['008-link-versions', m008.up],
 ];
 
 export function migrationProvider(dialect: DialectInfo): MigrationProvider {
