@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
@@ -22,9 +22,10 @@ import { startCheckpointer } from './sqlite-checkpointer.js';
  * `:memory:` gives a private in-memory database for tests.
  */
 export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDatabase.Database } {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') ownerOnly(file);
   const raw = new SqliteDatabase(file);
   raw.pragma('journal_mode = WAL');
+  if (file !== ':memory:') ownerOnly(file);
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -113,6 +114,25 @@ function withinBusyTimeout(wait: Promise<void>): Promise<void> {
     );
   });
   return Promise.race([wait, busy]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The store's files hold contacts, key hashes and every click: readable by their owner only. A new
+ * data directory is made 0700 (an existing one is the operator's to set), and the database, its
+ * WAL and its shared-memory file are made 0600, also when an older version left them readable.
+ * SQLite creates the WAL and -shm files with the database file's mode, so a new database file is
+ * created 0600 before SQLite opens it.
+ */
+function ownerOnly(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(path, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 /** Rows per multi-row INSERT: fewer calls into SQLite per batch of clicks. */
