@@ -40,10 +40,31 @@ const schema = z.object({
     z.string().min(24, 'CHATMARK_API_KEY must be at least 24 characters').optional(),
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  TRUST_PROXY: flag,
+  /**
+   * Behind reverse proxies: how many of them stand in front of Chatmark. The client address is
+   * read that many entries from the right of X-Forwarded-For (entries further left are whatever
+   * the client chose to send). `true` means one.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim().toLowerCase() ?? '')
+    .pipe(
+      z.union([
+        z.enum(['', 'false', 'no']).transform(() => 0),
+        z.enum(['true', 'yes']).transform(() => 1),
+        z
+          .string()
+          .regex(/^\d{1,2}$/, 'TRUST_PROXY must be true, false or a number of proxy hops')
+          .transform(Number),
+      ]),
+    ),
   /** API requests per minute per key (and tracking calls per visitor) before 429; 0 turns it off. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
+  /** Failed authentications per minute per client address before 429; 0 turns it off. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+  /** Comma-separated `host[:port]` values whose Host header may name the public origin. */
+  CHATMARK_ALLOWED_HOSTS: optionalString,
   CHATMARK_DEBUG: flag,
   WHATSAPP_APP_SECRET: optionalString,
   WHATSAPP_VERIFY_TOKEN: optionalString,
@@ -65,12 +86,19 @@ export type Config = Readonly<{
   >;
   redisUrl: string | undefined;
   redisPrefix: string;
-  /** The public origin of short links, without a trailing slash; unset: the origin the API is called on. */
+  /** The public origin of short links, without a trailing slash; unset: see `allowedHosts`. */
   baseUrl: string | undefined;
+  /**
+   * Without `baseUrl`: the `host[:port]` values (lower case) a request's Host may name to become the
+   * origin of the links shown to it; an entry without a port allows any port.
+   */
+  allowedHosts: readonly string[];
   bootstrapApiKey: string | undefined;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  trustProxy: boolean;
+  /** Reverse proxies in front of Chatmark whose X-Forwarded-For entries are trusted (0: none). */
+  trustProxy: number;
   rateLimitPerMinute: number;
+  authFailuresPerMinute: number;
   debug: boolean;
   /** Each platform's webhook secrets; a platform whose secret is unset answers 503 `not_configured`. */
   webhooks: Readonly<{
@@ -112,10 +140,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     baseUrl,
+    allowedHosts: Object.freeze(
+      e.CHATMARK_ALLOWED_HOSTS !== undefined
+        ? e.CHATMARK_ALLOWED_HOSTS.split(',')
+            .map((h) => h.trim().toLowerCase())
+            .filter(Boolean)
+        : defaultAllowedHosts(e.HOST, e.PORT),
+    ),
     bootstrapApiKey: e.CHATMARK_API_KEY,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     debug: e.CHATMARK_DEBUG,
     webhooks: Object.freeze({
       whatsappAppSecret: e.WHATSAPP_APP_SECRET,
@@ -128,6 +164,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       shopifySecret: e.SHOPIFY_WEBHOOK_SECRET,
     }),
   });
+}
+
+/** This machine's own names, and the listening address when it is a specific one, on the server port. */
+function defaultAllowedHosts(host: string, port: number): string[] {
+  const names = ['localhost', '127.0.0.1', '[::1]'];
+  const own = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  if (host !== '0.0.0.0' && host !== '::' && !names.includes(own)) names.push(own.toLowerCase());
+  return names.map((name) => `${name}:${port}`);
 }
 
 /** The environment of this process; kept here so nothing else touches `process.env`. */

@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import { createRefCodec, type RefCodec } from './domain/ref-token.js';
 import { createApp } from './http/app.js';
 import { createMetrics, linkCacheCounter, redirectCounter } from './http/metrics.js';
-import { memoryRateLimiter, redisRateLimiter } from './http/rate-limit.js';
+import { failOpenReporter, memoryRateLimiter, redisRateLimiter } from './http/rate-limit.js';
 import { campaignRoutes } from './http/routes/campaigns.js';
 import { keyRoutes } from './http/routes/keys.js';
 import { linkRoutes } from './http/routes/links.js';
@@ -54,7 +54,7 @@ export interface Server {
 }
 
 export interface ServerOptions {
-  logger?: boolean | { level: string };
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
   now?: () => number;
 }
 
@@ -139,16 +139,20 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
   const redirect = createRedirector({ links, limit, codec, clickNumbers, journal, salt, now });
   const invalidate = (code: string) => links.invalidate(code);
 
-  const limiter =
-    config.rateLimitPerMinute === 0
-      ? null
-      : redis
-        ? redisRateLimiter(redis, config.redisPrefix, config.rateLimitPerMinute)
-        : memoryRateLimiter(config.rateLimitPerMinute);
+  // Always on (each limit is off at 0); with Redis shared by every server, failing open.
+  const limiter = redis
+    ? redisRateLimiter(redis, config.redisPrefix, {
+        onError: failOpenReporter(
+          (error, failures) =>
+            app.log.warn({ err: error, failures }, 'rate limiter: Redis failed; requests are let through'),
+          () => metrics.rateLimitErrors.inc(),
+        ),
+      })
+    : memoryRateLimiter();
 
   const countRedirect = redirectCounter(metrics);
   const fastPath = redirectFastPath(redirect, RESERVED_CODES, {
-    trustProxy: config.trustProxy,
+    trustedHops: config.trustProxy,
     onResult: (result) => countRedirect(outcomeOf(result)),
     onError: (error) => app.log.error({ err: error }, 'redirect failed'),
   });

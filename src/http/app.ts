@@ -19,17 +19,19 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import { ChatmarkError, isChatmarkError } from '../domain/errors.js';
-import type { ApiKeyRecord, Role } from '../store/api-keys.repository.js';
+import type { ApiKeyRecord } from '../store/api-keys.repository.js';
 import type { StoreDb } from '../store/dialect.js';
-import { registerAuth } from './auth.js';
+import { markPublicScope, registerAuth, requireRouteRoles, type RouteRole } from './auth.js';
 import { type ErrorBody, statusOf } from './errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The least role that may call the route; `public` needs no key. API routes default to viewer. */
-    role?: Role | 'public';
+    /** The least role that may call the route; `public` needs no key. Every route states one. */
+    role?: RouteRole;
+    /** A public route whose calls are limited per client address (the tracking pixel). */
+    limitPerClient?: boolean;
   }
   interface FastifyRequest {
     apiKey: ApiKeyRecord | null;
@@ -59,8 +61,8 @@ export interface AppOptions {
   config: Config;
   store: StoreDb;
   now?: () => number;
-  /** A pino logger option; tests pass `false`. */
-  logger?: boolean | { level: string };
+  /** A pino logger option; tests pass `false` (or a stream to read the log). */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
   metrics?: Metrics;
   limiter?: RateLimiter | null;
   /** Answers some requests before Fastify (the redirect); calls `next` for the rest. */
@@ -86,6 +88,8 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
         ? false
         : {
             level: typeof options.logger === 'object' ? options.logger.level : config.logLevel,
+            ...(typeof options.logger === 'object' &&
+              options.logger.stream && { stream: options.logger.stream }),
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             serializers: {
               // No client address in logs: raw IPs are never stored (privacy by default).
@@ -97,7 +101,9 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
             },
           },
     bodyLimit: BODY_LIMIT,
-    trustProxy: config.trustProxy,
+    // A hop count: the client is that many entries from the right of X-Forwarded-For (the same
+    // rule as the redirect fast path's `clientAddress`).
+    trustProxy: config.trustProxy > 0 ? (_address: string, hop: number) => hop < config.trustProxy : false,
     // Our own onResponse hook logs API calls; redirects aren't logged one by one.
     logController: new LogController({ disableRequestLogging: true }),
     ...(fastPath && {
@@ -128,6 +134,8 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
     limiter: options.limiter ?? null,
   };
 
+  // Before any route is added: each one must state its role.
+  requireRouteRoles(app);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -142,7 +150,10 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(async (docs) => {
+    markPublicScope(docs);
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
   app.get('/openapi.json', { schema: { hide: true }, config: { role: 'public' } }, async () => app.swagger());
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -160,10 +171,21 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
       error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
     });
   });
+  // One line per call to a keyed route, per write (public ones too: webhooks, tracking) and per
+  // server error, named by the MATCHED route (the raw URL can be encoded to look like anything).
   app.addHook('onResponse', async (request, reply) => {
-    if (request.url.startsWith('/api/') || reply.statusCode >= 500) {
+    const route = request.routeOptions.url ?? null;
+    const role = request.routeOptions.config.role;
+    const write = request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS';
+    if ((role !== undefined && role !== 'public') || write || reply.statusCode >= 500) {
       request.log.info(
-        { reqId: request.id, method: request.method, url: request.url, status: reply.statusCode },
+        {
+          reqId: request.id,
+          method: request.method,
+          route,
+          status: reply.statusCode,
+          key: request.apiKey?.id ?? null,
+        },
         'api',
       );
     }

@@ -44,6 +44,11 @@ export function createMetrics() {
       labelNames: ['layer'] as const,
       registers: [registry],
     }),
+    rateLimitErrors: new Counter({
+      name: 'chatmark_rate_limit_errors_total',
+      help: 'Rate-limit checks that failed (Redis error or timeout) and let the request through',
+      registers: [registry],
+    }),
   };
 }
 

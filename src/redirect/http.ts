@@ -64,13 +64,30 @@ export function outcomeOf(result: RedirectResult): string {
   return result.preview ? 'preview' : 'app_page';
 }
 
-function clientIp(request: IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first;
+/**
+ * The client's address behind `trustedHops` reverse proxies: each proxy appends the address it
+ * got the request from to X-Forwarded-For, so only the last `trustedHops` entries were written by
+ * proxies we trust; anything further left is whatever the client sent. Walking from the socket
+ * leftwards, the first address not vouched for is the client (Fastify's `trustProxy` hop count,
+ * proxy-addr, decides the same way).
+ *
+ * @example clientAddress('10.0.0.2', '6.6.6.6, 203.0.113.7', 1) // '203.0.113.7'
+ */
+export function clientAddress(
+  socketAddress: string,
+  forwardedFor: string | string[] | undefined,
+  trustedHops: number,
+): string {
+  if (trustedHops <= 0 || forwardedFor === undefined) return socketAddress;
+  const chain = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
+    .split(',')
+    .map((entry) => entry.trim());
+  // chain[length - 1] is what the nearest proxy saw; the socket address is hop 0.
+  let address = socketAddress;
+  for (let hop = 1; hop <= trustedHops && chain.length - hop >= 0; hop += 1) {
+    address = chain[chain.length - hop] ?? '';
   }
-  return request.socket.remoteAddress ?? '';
+  return address;
 }
 
 /**
@@ -84,7 +101,8 @@ export function redirectFastPath(
   redirect: Redirector,
   reserved: ReadonlySet<string>,
   options: {
-    trustProxy: boolean;
+    /** Reverse proxies in front of the server (config TRUST_PROXY); see `clientAddress`. */
+    trustedHops: number;
     onResult: (result: RedirectResult) => void;
     onError: (error: unknown) => void;
   },
@@ -107,7 +125,11 @@ export function redirectFastPath(
     redirect({
       method: method ?? 'GET',
       code,
-      ip: clientIp(request, options.trustProxy),
+      ip: clientAddress(
+        request.socket.remoteAddress ?? '',
+        request.headers['x-forwarded-for'],
+        options.trustedHops,
+      ),
       userAgent: request.headers['user-agent'],
       referer: request.headers.referer,
       query,

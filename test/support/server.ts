@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
-import { buildServer, type Server } from '../../src/server.js';
+import { buildServer, type Server, type ServerOptions } from '../../src/server.js';
 import { type Backend, POSTGRES_URL } from './services.js';
 
 /** A phone browser's user agent: a person, not a bot. */
@@ -40,6 +40,7 @@ export async function startTestServer(
   backend: Backend,
   env: Record<string, string> = {},
   clock = { now: Date.UTC(2026, 10, 23, 12, 0) },
+  options: { logger?: ServerOptions['logger'] } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'chatmark-test-'));
   const schema = `h_${process.pid}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
@@ -51,7 +52,7 @@ export async function startTestServer(
     ...env,
   };
   const config = loadConfig(fullEnv);
-  const server = await buildServer(config, { logger: false, now: () => clock.now });
+  const server = await buildServer(config, { logger: options.logger ?? false, now: () => clock.now });
   return {
     server,
     clock,

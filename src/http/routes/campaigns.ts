@@ -76,7 +76,10 @@ export function campaignRoutes(onLinksChanged: (codes: string[]) => Promise<void
     const tags = ['campaigns'];
     app.post(
       '/api/campaigns',
-      { schema: { tags, summary: 'Create a campaign', body: campaignBody, response: { 201: campaignView } } },
+      {
+        config: { role: 'editor' },
+        schema: { tags, summary: 'Create a campaign', body: campaignBody, response: { 201: campaignView } },
+      },
       async (request, reply) => {
         const campaign = await createCampaign(
           ctx.store.db,
@@ -89,6 +92,7 @@ export function campaignRoutes(onLinksChanged: (codes: string[]) => Promise<void
     app.get(
       '/api/campaigns',
       {
+        config: { role: 'viewer' },
         schema: {
           tags,
           summary: 'List campaigns',
@@ -99,12 +103,16 @@ export function campaignRoutes(onLinksChanged: (codes: string[]) => Promise<void
     );
     app.get(
       '/api/campaigns/:id',
-      { schema: { tags, summary: 'One campaign', params: idParam, response: { 200: campaignView } } },
+      {
+        config: { role: 'viewer' },
+        schema: { tags, summary: 'One campaign', params: idParam, response: { 200: campaignView } },
+      },
       async (request) => view(await requireCampaign(ctx.store.db, request.params.id)),
     );
     app.patch(
       '/api/campaigns/:id',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary: 'Change a campaign (each changed field is written to the changelog)',
@@ -130,6 +138,7 @@ export function campaignRoutes(onLinksChanged: (codes: string[]) => Promise<void
     app.get(
       '/api/campaigns/:id/changelog',
       {
+        config: { role: 'viewer' },
         schema: {
           tags,
           summary: 'Every change to the campaign: field, old, new, actor key, time',

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { AppContext, ZodApp } from '../app.js';
+import { markPublicScope } from '../auth.js';
 
 /** The built dashboard (web/, built by `npm install` into web/dist). */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
@@ -21,13 +22,17 @@ export async function dashboardRoutes(app: ZodApp, _ctx: AppContext): Promise<vo
     );
     return;
   }
-  await app.register(fastifyStatic, {
-    root: DASHBOARD_DIR,
-    prefix: '/',
-    wildcard: false,
-    index: ['index.html'],
+  await app.register(async (files) => {
+    // Every file of the build is a route of @fastify/static, which takes no route config.
+    markPublicScope(files);
+    await files.register(fastifyStatic, {
+      root: DASHBOARD_DIR,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
+    files.get('/app/*', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+      reply.sendFile('index.html'),
+    );
   });
-  app.get('/app/*', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.sendFile('index.html'),
-  );
 }

@@ -84,6 +84,7 @@ export function eventRoutes(deps: EventDeps) {
     app.post(
       '/api/events',
       {
+        config: { role: 'editor' },
         schema: {
           tags: ['events'],
           summary: 'Record conversions and chat starts (one, or an array of up to 1,000), idempotently',
@@ -137,6 +138,7 @@ export function eventRoutes(deps: EventDeps) {
     app.post(
       '/api/discount-codes',
       {
+        config: { role: 'editor' },
         schema: {
           tags: ['events'],
           summary: 'Register a discount code: a purchase that uses it is attributed to its campaign or link',

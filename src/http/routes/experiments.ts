@@ -126,6 +126,7 @@ export function experimentRoutes() {
     app.post(
       '/api/campaigns/:id/experiments',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary:
@@ -142,7 +143,7 @@ export function experimentRoutes() {
 
     app.get(
       '/api/campaigns/:id/experiments',
-      { schema: { tags, summary: "A campaign's experiments", params: idParam } },
+      { config: { role: 'viewer' }, schema: { tags, summary: "A campaign's experiments", params: idParam } },
       async (request) => {
         await requireCampaign(ctx.store.db, request.params.id);
         return { experiments: (await listExperiments(ctx.store.db, request.params.id)).map(experimentView) };
@@ -152,6 +153,7 @@ export function experimentRoutes() {
     app.get(
       '/api/experiments/:id/results',
       {
+        config: { role: 'viewer' },
         schema: {
           tags,
           summary: "An experiment's arms counted from the store and compared on its decision metric",
@@ -197,6 +199,7 @@ export function experimentRoutes() {
     app.post(
       '/api/campaigns/:id/baseline',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary: "Snapshot the campaign's counts and rates now: the expected values of its reviews",
@@ -209,7 +212,10 @@ export function experimentRoutes() {
 
     app.get(
       '/api/campaigns/:id/baseline',
-      { schema: { tags, summary: "The campaign's latest baseline snapshot", params: idParam } },
+      {
+        config: { role: 'viewer' },
+        schema: { tags, summary: "The campaign's latest baseline snapshot", params: idParam },
+      },
       async (request) => {
         const baseline = await getBaseline(ctx.store.db, request.params.id);
         if (!baseline) throw httpErrors.notFound(`A baseline of campaign ${request.params.id}`);
@@ -220,6 +226,7 @@ export function experimentRoutes() {
     app.get(
       '/api/campaigns/:id/reviews',
       {
+        config: { role: 'viewer' },
         schema: {
           tags,
           summary: 'Day 3, 7 and 14 reviews: expected vs actual for the decision metric, verdict, notes',

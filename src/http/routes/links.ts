@@ -146,7 +146,10 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
     );
     app.post(
       '/api/links',
-      { schema: { tags, summary: 'Create a tracked link', body: linkBody, response: { 201: linkView } } },
+      {
+        config: { role: 'editor' },
+        schema: { tags, summary: 'Create a tracked link', body: linkBody, response: { 201: linkView } },
+      },
       async (request, reply) => {
         const input = {
           ...toInput(request.body),
@@ -161,6 +164,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
     app.get(
       '/api/links',
       {
+        config: { role: 'viewer' },
         schema: {
           tags,
           summary: 'List links',
@@ -182,12 +186,16 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
     );
     app.get(
       '/api/links/:id',
-      { schema: { tags, summary: 'One link', params: idParam, response: { 200: linkView } } },
+      {
+        config: { role: 'viewer' },
+        schema: { tags, summary: 'One link', params: idParam, response: { 200: linkView } },
+      },
       async (request) => view(await requireLink(ctx.store.db, request.params.id), request),
     );
     app.patch(
       '/api/links/:id',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary: 'Change a link',
@@ -206,6 +214,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
     app.delete(
       '/api/links/:id',
       {
+        config: { role: 'editor' },
         schema: {
           tags,
           summary: 'Archive a link (it then answers 410)',
@@ -222,6 +231,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
     app.get(
       '/api/links/:id/stats',
       {
+        config: { role: 'viewer' },
         schema: {
           tags,
           summary: "A link's clicks: humans, bots, unique visitors, QR scans, by day/device/browser/referrer",
@@ -248,6 +258,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
     app.get(
       '/api/clicks',
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['clicks'],
           summary: 'Export clicks in order, a page at a time (pass nextCursor as cursor)',

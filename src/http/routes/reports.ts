@@ -35,6 +35,7 @@ export function reportRoutes(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/api/reports/funnel',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['reports'],
         summary:
@@ -57,6 +58,7 @@ export function reportRoutes(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/api/reports/attribution',
     {
+      config: { role: 'viewer' },
       schema: {
         tags: ['reports'],
         summary:

@@ -37,6 +37,7 @@ export function spendRoutes(identities: IdentityHasher) {
     app.post(
       '/api/exposures',
       {
+        config: { role: 'editor' },
         schema: {
           tags: ['spend'],
           summary: 'Record messages sent to contacts (one or up to 10,000)',
@@ -59,6 +60,7 @@ export function spendRoutes(identities: IdentityHasher) {
     app.post(
       '/api/costs',
       {
+        config: { role: 'editor' },
         schema: {
           tags: ['spend'],
           summary:

@@ -69,7 +69,7 @@ export function trackRoutes(codec: RefCodec, salt: DailySalt) {
     app.post(
       '/api/track/visit',
       {
-        config: { role: 'public' },
+        config: { role: 'public', limitPerClient: true },
         schema: { tags: ['track'], summary: 'Record a landing-page visit', security: [], body: visit },
       },
       async (request, reply) => {
@@ -80,7 +80,7 @@ export function trackRoutes(codec: RefCodec, salt: DailySalt) {
     app.get(
       '/p.gif',
       {
-        config: { role: 'public' },
+        config: { role: 'public', limitPerClient: true },
         schema: {
           tags: ['track'],
           summary: 'Record a landing-page visit (1×1 GIF)',
