@@ -1,4 +1,5 @@
 import { ChatmarkError } from './errors.js';
+import { personalDataIn } from './personal-data.js';
 
 /**
  * UTM tags and the naming convention (DESIGN.md "How do I make the link?": "UTM tags that follow one
@@ -433,28 +434,6 @@ function describeProblems(value: string): string {
   return problems.join(', ');
 }
 
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/u;
-/** A run of digits that may be written with phone-style separators, with an optional + or 00. */
-const PHONE_RUN = /(?:\+\s*|\b00)?\(?\d[\d\s().\-/]*\d/g;
-
-/**
- * Names the personal data in a value, or null. Phone numbers are recognised when written like
- * phone numbers — with `+`/`00` (8–15 digits) or with separators (9–15 digits) — because long bare
- * digit runs in UTM values are usually ad or campaign ids (`utm_campaign={{campaign.id}}`).
- */
-function personalDataIn(value: string): string | null {
-  if (EMAIL.test(value)) return 'an email address';
-  for (const match of value.matchAll(PHONE_RUN)) {
-    const run = match[0];
-    const digits = run.replace(/\D/g, '').length;
-    const international = run.startsWith('+') || run.startsWith('00');
-    const significant = digits - (run.startsWith('00') ? 2 : 0);
-    if (international && significant >= 8 && significant <= 15) return 'a phone number';
-    if (/\d[\s().\-/]+\d/.test(run) && digits >= 9 && digits <= 15) return 'a phone number';
-  }
-  return null;
-}
-
 /**
  * The vocabulary word a medium most likely meant: the same word once `_` is ignored (`whats_app`,
  * `e_mail`), else the single nearest word within 1 edit (2 for words of 6+ letters), counting an
@@ -470,8 +449,11 @@ function nearestWord(normalized: string, vocabulary: readonly string[]): string 
     if (candidate === squashed) return word;
     const shorter = Math.min(candidate.length, squashed.length);
     if (shorter < 3) continue;
+    const limit = shorter >= 6 ? 2 : 1;
+    // The distance is at least the difference in length: a long value needs no table to be far.
+    if (Math.abs(candidate.length - squashed.length) > limit) continue;
     const distance = editDistance(squashed, candidate);
-    if (distance > (shorter >= 6 ? 2 : 1)) continue;
+    if (distance > limit) continue;
     if (distance < bestDistance) {
       best = word;
       bestDistance = distance;
