@@ -1,15 +1,23 @@
 import { ChatmarkError, isChatmarkError } from '../domain/errors.js';
 import { normalizeRefToken, type RefCodec } from '../domain/ref-token.js';
-import type { Identity } from '../store/contacts.repository.js';
+import {
+  attachIdentity,
+  type Identity,
+  identityLockKey,
+  insertContact,
+} from '../store/contacts.repository.js';
 import type { Db } from '../store/db.js';
 import type { StoreDb } from '../store/dialect.js';
 import {
   type DiscountCode,
   getDiscountCode,
+  normalizeDiscountCode,
   redeemDiscountCode,
   unredeemDiscountCode,
 } from '../store/discount-codes.repository.js';
-import { type EventRecord, eventsByKeys, insertEvent } from '../store/events.repository.js';
+import { type EventRecord, eventsByKeys, getEventByKey, insertEvent } from '../store/events.repository.js';
+import { lockKeys } from '../store/locks.js';
+import { transactionWithRetry } from '../store/retry.js';
 import { refreshEventTouches } from '../store/touches.repository.js';
 import type { IdentityHasher } from './identity.js';
 
@@ -100,6 +108,21 @@ class BatchContext {
 
   async load(inputs: readonly (EventInput & { identityList: Identity[] })[]): Promise<void> {
     const db = this.db;
+    // Everything the batch decides on is locked before it is read (one sorted order for every
+    // writer, so batches about the same person take turns and cannot deadlock): the keys, the
+    // identities, the clicks (whose chat's contact an event may join) and single-use codes.
+    await lockKeys(
+      db,
+      inputs.flatMap((input) => {
+        const click = this.clickNumber(input.clickId ?? input.ref);
+        return [
+          `event:${input.idempotencyKey}`,
+          ...input.identityList.map(identityLockKey),
+          ...(click === undefined ? [] : [`click:${click}`]),
+          ...(input.discountCode === undefined ? [] : [`code:${normalizeDiscountCode(input.discountCode)}`]),
+        ];
+      }),
+    );
     for (const keys of chunks(inputs.map((i) => i.idempotencyKey))) {
       for (const event of await eventsByKeys(db, keys)) this.existing.set(event.idempotencyKey, event);
     }
@@ -215,24 +238,19 @@ class BatchContext {
       if (contactId !== undefined) break;
     }
     contactId ??= fallback;
+    const fresh = identities.filter(
+      (identity) => !this.contactOfIdentity.has(BatchContext.identityKey(identity)),
+    );
     if (contactId === undefined) {
-      const row = await this.db
-        .insertInto('contacts')
-        .values({ created_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      contactId = row.id;
+      // A new person: the contact and all its identities are written together (see insertContact).
+      contactId = await insertContact(this.db, fresh, now);
       this.loadedContacts.add(contactId);
+      for (const identity of fresh) this.contactOfIdentity.set(BatchContext.identityKey(identity), contactId);
+      return contactId;
     }
-    for (const identity of identities) {
-      const key = BatchContext.identityKey(identity);
-      if (this.contactOfIdentity.has(key)) continue;
-      await this.db
-        .insertInto('identities')
-        .values({ contact_id: contactId, kind: identity.kind, value: identity.value, created_at: now })
-        .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
-        .execute();
-      this.contactOfIdentity.set(key, contactId);
+    for (const identity of fresh) {
+      const owner = await attachIdentity(this.db, contactId, identity, now);
+      this.contactOfIdentity.set(BatchContext.identityKey(identity), owner);
     }
     return contactId;
   }
@@ -308,6 +326,13 @@ async function recordOne(
   }
   const redeem = code !== null && input.type === 'purchase';
   if (redeem && !(await redeemDiscountCode(db, code.id))) {
+    // A retry of the purchase that used the code is a duplicate, not a second use (idempotency
+    // wins): its event may have been recorded since the batch read the keys.
+    const recorded = await getEventByKey(db, input.idempotencyKey);
+    if (recorded) {
+      batch.existing.set(input.idempotencyKey, recorded);
+      return { event: recorded, created: false };
+    }
     throw new ChatmarkError(
       'discount_code_used',
       `The single-use code "${code.code}" was redeemed already`,
@@ -399,7 +424,9 @@ export async function recordEvents(
       throw error;
     }
   });
-  return deps.store.db.transaction().execute(async (trx) => {
+  // A batch that loses a race (a deadlock with a writer that does not lock in our order, an
+  // identity taken meanwhile) is run again from the start and then reads the winner's rows.
+  return transactionWithRetry(deps.store.db, async (trx) => {
     const batch = new BatchContext(trx, deps.codec);
     const valid = prepared.filter((p): p is EventInput & { identityList: Identity[] } => !isChatmarkError(p));
     await batch.load(valid);

@@ -1,4 +1,6 @@
 import type { Db } from './db.js';
+import { lockKeys } from './locks.js';
+import { LostRace } from './retry.js';
 
 export interface Identity {
   /** A channel (`whatsapp`, `telegram`, `viber`, `messenger`, `instagram`), `external`, `email` or `phone`. */
@@ -17,32 +19,69 @@ export async function findContactId(db: Db, identity: Identity): Promise<number 
   return row?.contact_id;
 }
 
+/** The lock of an identity (store/locks.ts): writers that may attach it take it first. */
+export function identityLockKey(identity: Identity): string {
+  return `identity:${identity.kind}\u0000${identity.value}`;
+}
+
+/**
+ * Attaches the identity to the contact unless someone has it already; answers the contact it
+ * belongs to now (the given one, or the one that had it).
+ */
+export async function attachIdentity(
+  db: Db,
+  contactId: number,
+  identity: Identity,
+  now: number,
+): Promise<number> {
+  const inserted = await db
+    .insertInto('identities')
+    .values({ contact_id: contactId, kind: identity.kind, value: identity.value, created_at: now })
+    .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
+    .returning('contact_id')
+    .executeTakeFirst();
+  if (inserted) return inserted.contact_id;
+  const owner = await findContactId(db, identity);
+  if (owner === undefined) throw new LostRace(`identity ${identity.kind} vanished while being attached`);
+  return owner;
+}
+
+/**
+ * Inserts a contact for these identities, none of which belongs to anyone. When one of them was
+ * taken meanwhile (a writer that did not lock them, see `lockKeys`), throws LostRace so that the
+ * whole transaction runs again and finds the winner's contact: no second contact for one person,
+ * and no contact left without identities.
+ */
+export async function insertContact(db: Db, identities: readonly Identity[], now: number): Promise<number> {
+  const row = await db
+    .insertInto('contacts')
+    .values({ created_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const identity of identities) {
+    if ((await attachIdentity(db, row.id, identity, now)) !== row.id) {
+      throw new LostRace(`identity ${identity.kind} was given to another contact meanwhile`);
+    }
+  }
+  return row.id;
+}
+
 /**
  * The contact these identities belong to, created when none of them is known yet; every
  * identity is then attached to it. When identities point at two different contacts the first
- * known one wins and the others keep theirs (merging contacts is a later step).
+ * known one wins and the others keep theirs (merging contacts is a later step). Locks the
+ * identities first: run it in a transaction (with `transactionWithRetry`), after locking every
+ * identity the transaction will resolve when there are several calls (one order for all).
  */
 export async function resolveContact(db: Db, identities: readonly Identity[], now: number): Promise<number> {
+  await lockKeys(db, identities.map(identityLockKey));
   let contactId: number | undefined;
   for (const identity of identities) {
     contactId = await findContactId(db, identity);
     if (contactId !== undefined) break;
   }
-  if (contactId === undefined) {
-    const row = await db
-      .insertInto('contacts')
-      .values({ created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    contactId = row.id;
-  }
-  for (const identity of identities) {
-    await db
-      .insertInto('identities')
-      .values({ contact_id: contactId, kind: identity.kind, value: identity.value, created_at: now })
-      .onConflict((oc) => oc.columns(['kind', 'value']).doNothing())
-      .execute();
-  }
+  if (contactId === undefined) return insertContact(db, identities, now);
+  for (const identity of identities) await attachIdentity(db, contactId, identity, now);
   return contactId;
 }
 

@@ -9,7 +9,16 @@ import type { Database } from './schema.js';
  */
 const RETRYABLE = new Set(['40P01', '40001']);
 
+/**
+ * A race our own code detected (an identity taken by another writer between our read and our
+ * write): like a serialization failure, the transaction is rolled back and run again.
+ */
+export class LostRace extends Error {
+  override readonly name = 'LostRace';
+}
+
 export function isRetryableConflict(error: unknown): boolean {
+  if (error instanceof LostRace) return true;
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' && RETRYABLE.has(code);
 }

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { PostgresAdapter, sql } from 'kysely';
+import type { Db } from './db.js';
+
+/** The advisory-lock namespace of record keys (touches.repository.ts uses 7301 for contacts). */
+const KEY_LOCKS = 7302;
+/** One lock over every key: writers of a few keys hold it shared, writers of many exclusively. */
+const ALL_KEYS = 7303;
+/**
+ * PostgreSQL keeps every lock in one shared table of about `max_locks_per_transaction` (64) per
+ * connection: a 1,000-event batch locking each key would fill it ("out of shared memory") as soon
+ * as a few ran at once. A writer of more keys than this locks them all instead.
+ */
+const MAX_KEY_LOCKS = 64;
+
+/** A key's lock number: 32 bits of its SHA-256 (two keys sharing one only wait for each other). */
+function lockNumber(key: string): number {
+  return createHash('sha256').update(key).digest().readInt32BE(0);
+}
+
+/**
+ * On PostgreSQL, where several servers write at once: holds a lock on each key (an identity, an
+ * idempotency key, a click, a discount code) until the transaction ends. Take it first in the
+ * transaction, before reading what the transaction decides on: two writers about the same person
+ * then take turns (the second reads what the first wrote, READ COMMITTED), and the locks are
+ * taken in one statement in one order (the shared lock over all keys, then the keys ascending),
+ * so writers of overlapping sets in any order cannot deadlock. Calling it again in the same
+ * transaction with some of the same keys is free. SQLite has one writer at a time already.
+ *
+ * @example await lockKeys(trx, ['identity:email\u0000<hmac>', 'event:order-1001'])
+ */
+export async function lockKeys(db: Db, keys: Iterable<string>): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  const numbers = [...new Set([...keys].map(lockNumber))].sort((a, b) => a - b);
+  if (numbers.length === 0) return;
+  if (numbers.length > MAX_KEY_LOCKS) {
+    await sql`select pg_advisory_xact_lock(${sql.lit(ALL_KEYS)}, 0)`.execute(db);
+    return;
+  }
+  // unnest yields the rows in array order: the shared lock first, then the keys ascending.
+  const spaces = [ALL_KEYS, ...numbers.map(() => KEY_LOCKS)];
+  await sql`select case when s = ${sql.lit(ALL_KEYS)} then pg_advisory_xact_lock_shared(s, k)
+      else pg_advisory_xact_lock(s, k) end
+    from unnest(${spaces}::int4[], ${[0, ...numbers]}::int4[]) as u(s, k)`.execute(db);
+}
