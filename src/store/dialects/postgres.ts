@@ -43,6 +43,9 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
     types,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  // An idle connection the server drops (a restart, a failover, a cut network) is an 'error' on
+  // the pool; unheard, it would end the process. The pool replaces the connection on next use.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
