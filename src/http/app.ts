@@ -25,6 +25,7 @@ import { markPublicScope, registerAuth, requireRouteRoles, type RouteRole } from
 import { type ErrorBody, statusOf } from './errors.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';
+import { registerWellFormed } from './well-formed.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -192,6 +193,7 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
   });
 
   registerAuth(app, ctx);
+  registerWellFormed(app);
   for (const register of options.routes) await register(app.withTypeProvider<ZodTypeProvider>(), ctx);
   return { app, ctx };
 }

@@ -27,6 +27,9 @@ const STATUS: Readonly<Record<string, number>> = {
   range_too_long: 422,
   unsupported_media_type: 415,
   rate_limited: 429,
+  // Input refused by the hardening rules (issue 10), listed so the catalogue names them.
+  invalid_url: 422,
+  invalid_unicode: 422,
   internal: 500,
   unavailable: 503,
   not_configured: 503,
