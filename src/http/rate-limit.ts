@@ -38,14 +38,16 @@ export function slidingDecision(
   counted: boolean,
 ): RateDecision {
   const elapsed = now % windowMs;
-  const weight = 1 - elapsed / windowMs;
-  const estimate = previous * weight + current;
+  const estimate = weighted(previous, now, windowMs) + current;
   // When one more fits again: in this window as the previous one fades, or in the next one.
   let resetMs = 0;
   if (estimate >= limit) {
     const fadeInThisWindow =
-      previous > 0 && current < limit ? windowMs * (1 - (limit - current) / previous) - elapsed : Infinity;
-    const fadeInNextWindow = windowMs - elapsed + windowMs * Math.max(0, 1 - limit / current);
+      previous > 0 && current < limit
+        ? windowMs * (1 - (limit - 1 - current) / previous) - elapsed
+        : Infinity;
+    const fadeInNextWindow =
+      windowMs - elapsed + (current > 0 ? windowMs * Math.max(0, 1 - (limit - 1) / current) : 0);
     resetMs = Math.ceil(Math.max(1, Math.min(fadeInThisWindow, fadeInNextWindow)));
   }
   return {
@@ -56,8 +58,17 @@ export function slidingDecision(
   };
 }
 
+/**
+ * The previous window's requests still inside the sliding window, taken as spread evenly and
+ * rounded up: a burst at a window edge then keeps its full weight for the first moments of the
+ * next window (rounding down would let one request through right after it).
+ */
+function weighted(previous: number, now: number, windowMs: number): number {
+  return Math.ceil(previous * (1 - (now % windowMs) / windowMs));
+}
+
 const fits = (previous: number, current: number, now: number, limit: number, windowMs: number) =>
-  previous * (1 - (now % windowMs) / windowMs) + current < limit;
+  weighted(previous, now, windowMs) + current < limit;
 
 export function memoryRateLimiter(windowMs = RATE_WINDOW_MS): RateLimiter {
   // Bounded: a flood of distinct clients evicts the oldest counters instead of growing the heap.
@@ -98,7 +109,7 @@ export function memoryRateLimiter(windowMs = RATE_WINDOW_MS): RateLimiter {
 const SLIDING_WINDOW_LUA = `
 local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if ARGV[4] == '1' and previous * tonumber(ARGV[2]) + current < tonumber(ARGV[1]) then
+if ARGV[4] == '1' and math.ceil(previous * tonumber(ARGV[2])) + current < tonumber(ARGV[1]) then
   current = redis.call('INCR', KEYS[1])
   redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[3]))
   return {previous, current, 1}
