@@ -47,6 +47,8 @@ export interface Server {
   readonly journal: ClickJournal;
   /** The redirect itself (what `GET /:code` runs), for benchmarks that leave HTTP out. */
   readonly redirect: Redirector;
+  /** The pub/sub connection that hears other servers' link changes (tests cut it to lose messages). */
+  readonly subscriber: Redis | undefined;
   /** Set on the first start with no key: the generated admin key, to print once. */
   readonly generatedAdminKey: string | null;
   /** Stops taking requests, commits the journal, closes Redis and the store. */
@@ -196,6 +198,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     codec,
     journal,
     redirect,
+    subscriber,
     generatedAdminKey: admin.secret,
     close() {
       closing ??= (async () => {

@@ -1,12 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { LinkCache } from '../../src/redirect/link-cache.js';
 import { buildServer, type Server } from '../../src/server.js';
 import { ADMIN_KEY } from '../support/server.js';
-import { POSTGRES_URL, REDIS_URL, scaleOutProblem } from '../support/services.js';
+import { BACKENDS, POSTGRES_URL, REDIS_URL, scaleOutProblem } from '../support/services.js';
 
 const UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -102,3 +105,154 @@ describe('scale-out: two servers on PostgreSQL + Redis', () => {
     expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
+
+const postgresProblem = BACKENDS.find((b) => b.name === 'postgres')?.skipReason ?? null;
+
+/** Follows `code` on `server` until its destination contains `expected`; answers how long it took. */
+async function untilServed(server: Server, code: string, expected: string, limitMs = 2_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const response = await server.app.inject({
+      method: 'GET',
+      url: `/${code}`,
+      headers: { 'user-agent': UA },
+    });
+    const elapsed = performance.now() - started;
+    if (String(response.headers.location).includes(expected)) return elapsed;
+    if (elapsed > limitMs)
+      throw new Error(`still ${String(response.headers.location)} after ${Math.round(elapsed)} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+for (const withRedis of [true, false]) {
+  describe(`scale-out: edits reach every server within 2 s (PostgreSQL ${withRedis ? '+ Redis' : 'without Redis'})`, () => {
+    const problem = withRedis ? scaleOutProblem : postgresProblem;
+    const schema = `sv_${withRedis ? 'r' : 'n'}_${process.pid}_${Date.now().toString(36)}`;
+    const prefix = `test:${schema}:`;
+    let a: Server;
+    let b: Server;
+    beforeEach((ctx) => {
+      if (problem) ctx.skip(problem);
+    });
+    beforeAll(async () => {
+      if (problem) return;
+      const env = {
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'chatmark-sv-')),
+        DATABASE_URL: POSTGRES_URL,
+        DATABASE_SCHEMA: schema,
+        CHATMARK_API_KEY: ADMIN_KEY,
+        ...(withRedis ? { REDIS_URL, REDIS_PREFIX: prefix } : {}),
+      };
+      a = await buildServer(loadConfig(env), { logger: false });
+      b = await buildServer(loadConfig(env), { logger: false });
+    });
+    afterAll(async () => {
+      if (problem) return;
+      await a?.close();
+      await b?.close();
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+      if (withRedis) {
+        const redis = new Redis(REDIS_URL);
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length > 0) await redis.del(...keys);
+        await redis.quit();
+      }
+    });
+
+    const api = (server: Server, method: 'POST' | 'PATCH', url: string, body: unknown) =>
+      server.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const newLink = async (extra: object = {}) => {
+      const response = await api(a, 'POST', '/api/links', {
+        channel: 'whatsapp',
+        target: { phone: '+447911123456' },
+        text: 'one',
+        ...extra,
+      });
+      expect(response.statusCode).toBe(201);
+      return response.json() as { id: number; code: string };
+    };
+
+    it('serves a link changed on A from B within 2 s', async () => {
+      const link = await newLink();
+      await untilServed(b, link.code, 'text=one');
+      expect((await api(a, 'PATCH', `/api/links/${link.id}`, { text: 'two' })).statusCode).toBe(200);
+      await untilServed(b, link.code, 'text=two');
+    });
+
+    it("serves a campaign's changed UTM defaults on B within 2 s", async () => {
+      const campaign = (
+        await api(a, 'POST', '/api/campaigns', { name: 'Spring', owner: 'ana', utm: { source: 'ig' } })
+      ).json() as { id: number };
+      const link = await newLink({
+        channel: 'web',
+        target: { url: 'https://shop.example/' },
+        campaignId: campaign.id,
+      });
+      await untilServed(b, link.code, 'utm_source=ig');
+      const patched = await api(a, 'PATCH', `/api/campaigns/${campaign.id}`, {
+        utm: { source: 'tiktok' },
+      });
+      expect(patched.statusCode).toBe(200);
+      await untilServed(b, link.code, 'utm_source=tiktok');
+    });
+
+    if (withRedis) {
+      it("serves the edit from B within 2 s when B's pub/sub connection missed the message", async () => {
+        const link = await newLink();
+        await untilServed(b, link.code, 'text=one');
+        b.subscriber?.disconnect();
+        expect((await api(a, 'PATCH', `/api/links/${link.id}`, { text: 'two' })).statusCode).toBe(200);
+        await untilServed(b, link.code, 'text=two');
+      });
+
+      it('never leaves the old link in Redis when a cache load races a PATCH', async () => {
+        const link = await newLink();
+        // A third process whose load reads the link (version 1) and then stalls before writing Redis.
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        let readOld!: () => void;
+        const didRead = new Promise<void>((r) => (readOld = r));
+        let first = true;
+        const stall: KyselyPlugin = {
+          transformQuery: (args) => args.node,
+          async transformResult(args) {
+            if (first) {
+              first = false;
+              readOld();
+              await gate;
+            }
+            return args.result;
+          },
+        };
+        const redis = new Redis(REDIS_URL);
+        try {
+          const slow = new LinkCache({ db: a.store.db.withPlugin(stall), redis, redisPrefix: prefix });
+          // As when the entry expired from Redis: the load goes to the store.
+          await redis.del(`${prefix}link:${link.code}`);
+          const load = slow.get(link.code);
+          await didRead;
+          expect((await api(a, 'PATCH', `/api/links/${link.id}`, { text: 'two' })).statusCode).toBe(200);
+          release();
+          expect((await load)?.link.text).toBe('one'); // what it read before the PATCH
+          const cached = JSON.parse((await redis.hget(`${prefix}link:${link.code}`, 'data')) ?? 'null');
+          expect(cached?.link.text).toBe('two');
+          await untilServed(b, link.code, 'text=two', 0);
+          // And the slow process itself moves on to the new copy.
+          await new Promise((r) => setTimeout(r, 2_100));
+          expect((await slow.get(link.code))?.link.text).toBe('two');
+        } finally {
+          await redis.quit();
+        }
+      });
+    }
+  });
+}
