@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { csvRow } from '../../domain/csv.js';
 import { ChatmarkError } from '../../domain/errors.js';
 import { action, type JsonOption, jsonOption, printJson, printLines } from '../output.js';
 import { withStore } from './keys.js';
@@ -16,12 +17,6 @@ const CSV_COLUMNS = [
   'visitor',
   'ad_ids',
 ] as const;
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 /** `chatmark report clicks --link <code> [--csv|--json]`: every click of a link, from the store. */
 export function registerReportCommand(program: Command): void {
@@ -59,7 +54,7 @@ export function registerReportCommand(program: Command): void {
             );
             return;
           }
-          if (options.csv) printLines(CSV_COLUMNS.join(','));
+          if (options.csv) printLines(csvRow(CSV_COLUMNS));
           const rows: Record<string, unknown>[] = [];
           for (let after: number | undefined; ;) {
             const page = await listClicks(store.db, { linkId: link.id, after, limit: 5000 });
@@ -77,8 +72,7 @@ export function registerReportCommand(program: Command): void {
                 visitor: c.visitorHash,
                 ad_ids: c.adIds ? JSON.stringify(c.adIds) : null,
               };
-              if (options.csv)
-                process.stdout.write(`${CSV_COLUMNS.map((k) => csvField(row[k])).join(',')}\n`);
+              if (options.csv) process.stdout.write(`${csvRow(CSV_COLUMNS.map((k) => row[k]))}\n`);
               else rows.push(row);
             }
             const last = page.at(-1);
@@ -105,12 +99,10 @@ interface ModelReportOptions extends JsonOption {
   csv?: boolean;
 }
 
-/** Rows as CSV (RFC 4180), with nested values (intervals, with_assisted) as JSON cells. */
+/** Rows as CSV (RFC 4180, text cells neutralised), with nested values (intervals, with_assisted) as JSON cells. */
 function toCsv(rows: Record<string, unknown>[]): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (value: unknown) =>
-    csvField(value !== null && typeof value === 'object' ? JSON.stringify(value) : value);
-  return [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))].join('\n');
+  return [csvRow(columns), ...rows.map((row) => csvRow(columns.map((c) => row[c])))].join('\n');
 }
 
 const money = (amount: number | null, currency: string | null) =>
