@@ -1,10 +1,11 @@
 import { checkPlausible } from '../domain/date-range.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { getCampaign } from '../store/campaigns.repository.js';
-import { resolveContact } from '../store/contacts.repository.js';
+import { identityLockKey, resolveContact } from '../store/contacts.repository.js';
 import { upsertCost } from '../store/costs.repository.js';
 import type { Db } from '../store/db.js';
 import { insertExposures } from '../store/exposures.repository.js';
+import { lockKeys } from '../store/locks.js';
 import type { IdentityHasher } from './identity.js';
 
 export interface ExposureInput {
@@ -19,7 +20,8 @@ export interface ExposureInput {
 /**
  * Records exposures (a message sent to a contact: the billboard model's touches). Without an
  * idempotency key, the campaign, the contact's first identity and the send time make one, so
- * importing the same file twice records each send once. Returns how many were new.
+ * importing the same file twice records each send once. Returns how many were new. Run it in a
+ * transaction with `transactionWithRetry`.
  */
 export async function recordExposures(
   db: Db,
@@ -28,8 +30,11 @@ export async function recordExposures(
   now: number,
 ): Promise<number> {
   const rows = [];
-  for (const input of inputs) {
-    const ids = identities.contact(input.contact);
+  const all = inputs.map((input) => identities.contact(input.contact));
+  // Every identity of the batch at once, in the one order events take them too (store/locks.ts).
+  await lockKeys(db, all.flat().map(identityLockKey));
+  for (const [i, input] of inputs.entries()) {
+    const ids = all[i] ?? [];
     const first = ids[0];
     if (!first)
       throw new ChatmarkError(

@@ -8,7 +8,7 @@ const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
 const RANGE = 'from=2026-11-01&to=2026-11-30';
 
 /** Each test's people get their own block of phone numbers. */
-const PHONE_BLOCK = { pair: 0, same: 1000, rev: 2000 } as const;
+const PHONE_BLOCK = { pair: 0, same: 1000, rev: 2000, expo: 3000 } as const;
 
 /** A new person: a UK mobile, an email and a CRM id, all three unique to `tag` and `n`. */
 const person = (tag: keyof typeof PHONE_BLOCK, n: number) => ({
@@ -228,6 +228,40 @@ describeEachBackend('contacts: one person stays one contact under concurrency', 
     expect((await contactCount()) - before).toBe(120);
     expect(crm).toHaveLength(120);
     expect(new Set(crm.map((r) => r.contact_id)).size).toBe(120);
+    expect(await orphanContacts()).toBe(0);
+  });
+
+  it('a send imported while a chat about the same new people is recorded joins the same contact', async (ctx) => {
+    if (backend.skipReason) return ctx.skip(backend.skipReason);
+    const { campaign, link } = await campaignWithLink('Sends');
+    const before = await contactCount();
+    const requests = [];
+    for (let pair = 0; pair < 40; pair++) {
+      const [a, b] = [person('expo', 2 * pair), person('expo', 2 * pair + 1)];
+      const [refA, refB] = [await t.click(link.code), await t.click(link.code)];
+      const chat = (p: typeof a, ref: string) => ({
+        type: 'chat_started',
+        occurredAt: at(1),
+        idempotencyKey: `expo-chat-${p.externalId}`,
+        ref,
+        contact: { phone: p.phone, email: p.email },
+      });
+      const send = (p: typeof a) => ({
+        contact: { email: p.email, phone: p.phone, externalId: p.externalId },
+        campaignId: campaign.id,
+        channel: 'sms',
+        sentAt: at(-30),
+      });
+      // The SMS tool's export names (A, B); the chat webhooks arrive as (B, A).
+      requests.push(t.call('POST', '/api/exposures', [send(a), send(b)]));
+      requests.push(t.call('POST', '/api/events', [chat(b, refB), chat(a, refA)]));
+    }
+    const answers = await Promise.all(requests);
+    expect(answers.filter((r) => r.statusCode >= 300).map((r) => `${r.statusCode} ${r.body}`)).toEqual([]);
+    expect((await contactCount()) - before).toBe(80);
+    const crm = await contactsPerPerson('expo');
+    expect(crm).toHaveLength(80);
+    expect(new Set(crm.map((r) => r.contact_id)).size).toBe(80);
     expect(await orphanContacts()).toBe(0);
   });
 

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { ChatmarkError } from '../../domain/errors.js';
 import type { Db } from '../../store/db.js';
+import { transactionWithRetry } from '../../store/retry.js';
 
 /** One CSV row: header column (lowercased) → trimmed cell. */
 export type Row = Readonly<Record<string, string>>;
@@ -109,7 +110,7 @@ export async function importCsv<T>(
     if (batch.length === 0) return;
     const rows = batch;
     batch = [];
-    summary.created += await db.transaction().execute((trx) => importer.write(trx, rows, now()));
+    summary.created += await transactionWithRetry(db, (trx) => importer.write(trx, rows, now()));
     summary.imported += rows.length;
   };
   try {

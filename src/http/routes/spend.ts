@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IdentityHasher } from '../../services/identity.js';
 import { recordCost, recordExposures } from '../../services/spend.service.js';
+import { transactionWithRetry } from '../../store/retry.js';
 import type { AppContext, ZodApp } from '../app.js';
 import { isoDate, money } from '../schemas.js';
 
@@ -46,7 +47,7 @@ export function spendRoutes(identities: IdentityHasher) {
       },
       async (request, reply) => {
         const items = Array.isArray(request.body) ? request.body : [request.body];
-        const created = await ctx.store.db.transaction().execute((trx) =>
+        const created = await transactionWithRetry(ctx.store.db, (trx) =>
           recordExposures(
             trx,
             identities,
