@@ -47,7 +47,11 @@ describeEachBackend('GET /api/settings/webhooks', (backend) => {
       WHATSAPP_APP_SECRET: SECRETS.WHATSAPP_APP_SECRET,
       TELEGRAM_WEBHOOK_SECRET: SECRETS.TELEGRAM_WEBHOOK_SECRET,
     });
-    all = await startTestServer(backend, { ...SECRETS, CHATMARK_BASE_URL: '' });
+    all = await startTestServer(backend, {
+      ...SECRETS,
+      CHATMARK_BASE_URL: '',
+      CHATMARK_ALLOWED_HOSTS: 'chat.example.org:8443',
+    });
     viewer = (await some.call('POST', '/api/keys', { name: 'reader', role: 'viewer' })).json().secret;
     editor = (await some.call('POST', '/api/keys', { name: 'ops', role: 'editor' })).json().secret;
   });
@@ -115,7 +119,7 @@ describeEachBackend('GET /api/settings/webhooks', (backend) => {
     const { webhooks: list, body } = await webhooks(all, { host: 'chat.example.org:8443' });
     expect(list.every((w) => w.configured)).toBe(true);
     expect(Object.values(configuredOf(list)).every((c) => c === true)).toBe(true);
-    // No public origin configured: the origin the API was called on.
+    // No public origin configured: the origin the API was called on, its host being allowed.
     expect(list.find((w) => w.platform === 'viber')?.url).toBe('http://chat.example.org:8443/webhooks/viber');
     for (const value of Object.values(SECRETS)) {
       for (let start = 0; start + 8 <= value.length; start += 4) {
