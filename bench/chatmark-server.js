@@ -1,10 +1,12 @@
-// Chatmark's real server (the composition root `serve` uses) on a fresh database, with one link.
+// Chatmark's real server (the composition root `serve` uses) on a fresh database, with
+// BENCH_LINKS links (or, given BENCH_LINK_CODES, the links another server made in the same store).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../dist/config.js';
 import { buildServer } from '../dist/server.js';
 
+// Its own data directory (the spill lives there) unless told to share a filled store's.
 const ownDir = process.env.BENCH_DATA_DIR === undefined;
 const dataDir = process.env.BENCH_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'chatmark-bench-'));
 const key = 'cm_benchadmin_0123456789abcdefghijklmnop'; // the same admin key as bench/scale.js
@@ -19,25 +21,43 @@ const env = {
   ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
 };
 const server = await buildServer(loadConfig(env), { logger: { level: 'warn' } });
-const created = await server.app.inject({
-  method: 'POST',
-  url: '/api/links',
-  headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-  payload: JSON.stringify({
-    channel: 'whatsapp',
-    target: { phone: '+447911123456' },
-    text: 'Hi! I saw your flyer',
-  }),
-});
-const link = created.json();
+let links;
+if (process.env.BENCH_LINK_CODES) {
+  links = JSON.parse(process.env.BENCH_LINK_CODES);
+} else {
+  links = [];
+  for (let i = 0; i < Number(process.env.BENCH_LINKS ?? 1); i += 1) {
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/links',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({
+        channel: 'whatsapp',
+        target: { phone: '+447911123456' },
+        text: 'Hi! I saw your flyer',
+      }),
+    });
+    const link = created.json();
+    links.push({ id: link.id, code: link.code });
+  }
+}
 await server.app.listen({ port: 0, host: '127.0.0.1' });
-process.send?.({ port: server.app.server.address().port, code: link.code, linkId: link.id });
+process.send?.({
+  port: server.app.server.address().port,
+  code: links[0]?.code,
+  linkId: links[0]?.id,
+  links,
+});
 process.on('message', async (m) => {
   if (m === 'count') {
     const row = await server.store.db
       .selectFrom('clicks')
       .select((eb) => eb.fn.countAll().as('n'))
-      .where('link_id', '=', link.id)
+      .where(
+        'link_id',
+        'in',
+        links.map((l) => l.id),
+      )
       .executeTakeFirstOrThrow();
     const metrics = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
     const read = (name) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? 0);
@@ -47,6 +67,7 @@ process.on('message', async (m) => {
       commits: read('chatmark_journal_batch_clicks_count'),
       journaled: read('chatmark_journal_batch_clicks_sum'),
       flushSeconds: read('chatmark_journal_flush_seconds_sum'),
+      spilled: read('chatmark_clicks_spilled_total'),
     });
   }
   if (m === 'stop') {

@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark, each printing its figures and the machine it ran on.
+import { benchCluster } from './cluster.js';
 import { benchRedirect } from './redirect.js';
 import { benchScale } from './scale.js';
 import { benchIngest } from './ingest.js';
 
 const only = process.argv[2];
-const benches = { redirect: benchRedirect, ingest: benchIngest, scale: benchScale };
+const benches = { redirect: benchRedirect, cluster: benchCluster, ingest: benchIngest, scale: benchScale };
 let failed = false;
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
