@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { createRefCodec, type RefCodec } from './domain/ref-token.js';
 import { createApp } from './http/app.js';
@@ -24,8 +25,10 @@ import { ClickSpill } from './redirect/spill.js';
 import { createRedirector, type Redirector } from './redirect/redirector.js';
 import { ensureAdminKey } from './services/keys.service.js';
 import { RESERVED_CODES } from './services/links.service.js';
+import { ConnectionState } from './store/connection-state.js';
 import type { StoreDb } from './store/dialect.js';
 import { openStore } from './store/open-store.js';
+import { createRedisClients } from './store/redis-client.js';
 import {
   getOrCreateSetting,
   IDENTITY_KEY_SETTING,
@@ -66,7 +69,12 @@ export interface ServerOptions {
  */
 export async function buildServer(config: Config, options: ServerOptions = {}): Promise<Server> {
   const now = options.now ?? Date.now;
-  const store = await openStore(config.store);
+  const metrics = createMetrics();
+  const storeState = new ConnectionState(config.store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite', (up) =>
+    metrics.storeUp.set(up ? 1 : 0),
+  );
+  const store = await openStore(config.store, { state: storeState });
+  storeState.markUp();
   const { admin, codec, identities } = await (async () => ({
     admin: await ensureAdminKey(store.db, config.bootstrapApiKey, now()),
     codec: createRefCodec(
@@ -80,12 +88,15 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     await store.close();
     throw error;
   });
-  const metrics = createMetrics();
 
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
+  // Redis is optional: the server starts and serves while it is away (see createRedisClients).
+  const redisClients = config.redisUrl
+    ? createRedisClients(config.redisUrl, { onStateChange: (up) => metrics.redisUp.set(up ? 1 : 0) })
     : undefined;
-  const subscriber = redis?.duplicate();
+  if (!redisClients) metrics.registry.removeSingleMetric('chatmark_redis_up');
+  redisClients?.connect();
+  const redis = redisClients?.client;
+  const subscriber = redisClients?.subscriber;
   // Redis being away fails every cache miss: one line says so, not one per request.
   let lastWarning = 0;
   const warnAtMostEvery10s = (details: object, message: string) => {
@@ -98,8 +109,10 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     redis,
     redisPrefix: config.redisPrefix,
     onLookup: linkCacheCounter(metrics),
-    onError: (error, code) =>
-      warnAtMostEvery10s({ err: error, code }, 'link cache: Redis or the store failed'),
+    onError: (error, code) => {
+      metrics.linkCacheErrors.inc();
+      warnAtMostEvery10s({ err: error, code }, 'link cache: Redis or the store failed');
+    },
   });
   const limit = new ClickLimit({
     db: store.db,
@@ -109,8 +122,10 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
       warnAtMostEvery10s({ err: error }, 'click limit: Redis failed, counting in the store'),
   });
   if (subscriber) {
-    await subscriber.subscribe(links.channel);
     subscriber.on('message', (_channel: string, code: string) => links.forget(code));
+    // Waits for the subscription when Redis is there (so changes are heard from the first
+    // request), but not for long when it isn't: the subscription is renewed once it connects.
+    await Promise.race([subscriber.subscribe(links.channel).catch(() => undefined), delay(1_000)]);
   }
 
   const journal = new ClickJournal({
@@ -167,8 +182,9 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     metrics,
     limiter,
     logger: options.logger,
+    onStoreUnavailable: (error) => storeState.markDown(error),
     routes: [
-      systemRoutes,
+      systemRoutes({ redis: redisClients?.state }),
       keyRoutes,
       settingsRoutes,
       campaignRoutes(async (codes) => {
@@ -190,6 +206,8 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
   // Clicks spilled before a crash or a stop go back first; if the store refuses them now, the
   // journal keeps retrying in the background and new clicks join the spill meanwhile.
   if (journal.spilling) await journal.replay().catch(() => undefined);
+  storeState.attach(app.log);
+  redisClients?.state.attach(app.log);
 
   let closing: Promise<void> | null = null;
   return {
@@ -205,8 +223,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
         await app.close();
         links.close();
         await journal.close();
-        await subscriber?.quit().catch(() => undefined);
-        await redis?.quit().catch(() => undefined);
+        await redisClients?.close();
         await store.close();
       })();
       return closing;

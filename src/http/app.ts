@@ -20,6 +20,7 @@ import {
 import type { Config } from '../config.js';
 import { ChatmarkError, isChatmarkError } from '../domain/errors.js';
 import type { ApiKeyRecord } from '../store/api-keys.repository.js';
+import { isStoreUnavailable, storeUnavailable } from '../store/availability.js';
 import type { StoreDb } from '../store/dialect.js';
 import { markPublicScope, registerAuth, requireRouteRoles, type RouteRole } from './auth.js';
 import { type ErrorBody, statusOf } from './errors.js';
@@ -72,6 +73,8 @@ export interface AppOptions {
     response: ServerResponse,
     next: (request: IncomingMessage, response: ServerResponse) => void,
   ) => void;
+  /** Called when a request failed because the database could not be reached (before its 503). */
+  onStoreUnavailable?: (error: unknown) => void;
   routes: ReadonlyArray<(app: ZodApp, ctx: AppContext) => void | Promise<void>>;
 }
 
@@ -157,7 +160,16 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
   });
   app.get('/openapi.json', { schema: { hide: true }, config: { role: 'public' } }, async () => app.swagger());
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((caught: FastifyError, request, reply) => {
+    // The database being away is not a bug of this request: 503 with a stable code, so clients
+    // retry, instead of an opaque 500 per request (and one log line per outage, not per request).
+    let error = caught;
+    if (!isChatmarkError(caught) && isStoreUnavailable(caught)) {
+      options.onStoreUnavailable?.(caught);
+      ctx.metrics.storeUnavailable.inc();
+      error = storeUnavailable(caught) as unknown as FastifyError;
+      void reply.header('retry-after', '2');
+    }
     const body = toErrorBody(error);
     const status = statusOf(body.error.code);
     // Our own errors keep their code (e.g. 503 not_configured); anything else is opaque.

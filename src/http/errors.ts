@@ -33,6 +33,7 @@ const STATUS: Readonly<Record<string, number>> = {
   internal: 500,
   unavailable: 503,
   not_configured: 503,
+  store_unavailable: 503,
 };
 
 export function statusOf(code: string): number {

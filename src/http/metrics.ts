@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The server's Prometheus metrics, on a registry of its own (several apps can live in one process). */
 export function createMetrics() {
@@ -47,6 +47,26 @@ export function createMetrics() {
     rateLimitErrors: new Counter({
       name: 'chatmark_rate_limit_errors_total',
       help: 'Rate-limit checks that failed (Redis error or timeout) and let the request through',
+      registers: [registry],
+    }),
+    redisUp: new Gauge({
+      name: 'chatmark_redis_up',
+      help: 'Whether Redis is reachable (1) or not (0); absent without REDIS_URL',
+      registers: [registry],
+    }),
+    storeUp: new Gauge({
+      name: 'chatmark_store_up',
+      help: 'Whether the database answered the last attempt to reach it (1) or not (0)',
+      registers: [registry],
+    }),
+    storeUnavailable: new Counter({
+      name: 'chatmark_store_unavailable_total',
+      help: 'API requests answered 503 store_unavailable because the database could not be reached',
+      registers: [registry],
+    }),
+    linkCacheErrors: new Counter({
+      name: 'chatmark_link_cache_errors_total',
+      help: 'Link cache operations that failed (Redis or the store) and fell back; a failed invalidation is retried',
       registers: [registry],
     }),
   };

@@ -1,21 +1,51 @@
 import { Migrator } from 'kysely';
+import { isStoreUnavailable, unreachablePostgres } from './availability.js';
+import type { ConnectionState } from './connection-state.js';
 import type { StoreDb } from './dialect.js';
-import { openPostgres } from './dialects/postgres.js';
+import { openPostgres, type PostgresOptions } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
 import { migrationProvider } from './migrations/index.js';
 
 export type StoreTarget =
   { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string | undefined };
 
+export interface OpenStoreOptions {
+  /** PostgreSQL: told when connections fail or come back (see ConnectionState). */
+  state?: ConnectionState | undefined;
+  /** PostgreSQL: overrides of POSTGRES_TIMEOUTS. */
+  timeouts?: PostgresOptions['timeouts'];
+  /** PostgreSQL: `application_name` of the connections. */
+  applicationName?: string | undefined;
+}
+
 /**
  * Opens the configured backend (chosen by configuration, never sniffed) and brings its schema up
- * to date. Migrations run at every start; they are idempotent.
+ * to date. Migrations run at every start; they are idempotent. A database that can't be reached
+ * fails here with a message that names it ("cannot reach PostgreSQL at host:port: …").
  */
-export async function openStore(target: StoreTarget): Promise<StoreDb> {
-  const store =
-    target.kind === 'sqlite'
-      ? openSqlite(target.file)
-      : await openPostgres({ connectionString: target.url, schema: target.schema });
+export async function openStore(target: StoreTarget, options: OpenStoreOptions = {}): Promise<StoreDb> {
+  if (target.kind === 'sqlite') return migrated(openSqlite(target.file));
+  const postgres = (overrides: Partial<PostgresOptions>) =>
+    openPostgres({
+      connectionString: target.url,
+      schema: target.schema,
+      timeouts: options.timeouts,
+      applicationName: options.applicationName,
+      ...overrides,
+    });
+  try {
+    // Migrations get a connection of their own without the statement timeout: building an index
+    // on a large table may rightly take longer than any request should.
+    await migrated(await postgres({ max: 1, timeouts: { ...options.timeouts, statementMs: 0 } })).then(
+      (store) => store.close(),
+    );
+    return await postgres({ state: options.state });
+  } catch (error) {
+    throw isStoreUnavailable(error) ? unreachablePostgres(target.url, error) : error;
+  }
+}
+
+async function migrated(store: StoreDb): Promise<StoreDb> {
   try {
     await migrate(store);
   } catch (error) {
@@ -35,7 +65,9 @@ export async function migrate(store: StoreDb): Promise<void> {
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    // No migration failed: the database itself did (unreachable, refused); say that, not "Migration unknown".
+    if (!failed) throw error;
     throw new Error(`Migration ${failed} failed: ${String(error)}`, { cause: error });
   }
 }

@@ -212,7 +212,7 @@ describe('a Redis limiter that cannot answer fails open', () => {
             () => metrics.rateLimitErrors.inc(),
           ),
         }),
-        routes: [systemRoutes, keyRoutes],
+        routes: [systemRoutes(), keyRoutes],
       });
       const started = performance.now();
       for (let i = 0; i < 3; i += 1) {

@@ -1,27 +1,45 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { ConnectionState } from '../../store/connection-state.js';
 import type { AppContext, ZodApp } from '../app.js';
 
-/** `/healthz` (the store answers) and `/metrics` (Prometheus text format). */
-export function systemRoutes(app: ZodApp, ctx: AppContext): void {
-  app.get(
-    '/healthz',
-    {
-      config: { role: 'public' },
-      schema: {
-        tags: ['system'],
-        summary: 'Liveness and store check',
-        security: [],
-        response: { 200: z.object({ status: z.literal('ok'), store: z.enum(['sqlite', 'postgres']) }) },
+/**
+ * `/healthz` (readiness: 200 while the store answers, 503 `store_unavailable` while it does not;
+ * Redis is reported but optional, so it never fails the check) and `/metrics` (Prometheus).
+ */
+export function systemRoutes(services: { redis?: ConnectionState | undefined } = {}) {
+  return (app: ZodApp, ctx: AppContext): void => {
+    app.get(
+      '/healthz',
+      {
+        config: { role: 'public' },
+        schema: {
+          tags: ['system'],
+          summary: 'Readiness: the store answers (Redis is reported, not required)',
+          security: [],
+          response: {
+            200: z.object({
+              status: z.literal('ok'),
+              store: z.enum(['sqlite', 'postgres']),
+              /** Only with REDIS_URL. */
+              redis: z.enum(['up', 'down']).optional(),
+            }),
+          },
+        },
       },
-    },
-    async () => {
-      await sql`select 1`.execute(ctx.store.db);
-      return { status: 'ok' as const, store: ctx.store.dialect.name };
-    },
-  );
-  app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
-    void reply.type(ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
-  });
+      async () => {
+        await sql`select 1`.execute(ctx.store.db);
+        const { redis } = services;
+        return {
+          status: 'ok' as const,
+          store: ctx.store.dialect.name,
+          ...(redis && { redis: redis.isUp ? ('up' as const) : ('down' as const) }),
+        };
+      },
+    );
+    app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+      void reply.type(ctx.metrics.registry.contentType);
+      return ctx.metrics.registry.metrics();
+    });
+  };
 }

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { ConnectionState } from '../connection-state.js';
 import { POSTGRES, type StoreDb } from '../dialect.js';
 import type { Database } from '../schema.js';
 import { writeClicksPostgres } from './postgres-clicks.js';
@@ -15,11 +16,42 @@ const types = {
   },
 };
 
+/**
+ * How long to wait for PostgreSQL. Without these a database that accepts a connection and never
+ * answers (a half-dead failover, a black-holed route) hangs start-up and every request forever.
+ */
+export const POSTGRES_TIMEOUTS: Readonly<PostgresTimeouts> = Object.freeze({
+  /** Opening a connection (TCP + startup + auth). */
+  connectMs: 5_000,
+  /** One statement, enforced by the server (`statement_timeout`); 0 turns it off. */
+  statementMs: 30_000,
+  /** One query, enforced here: the server may be unable to enforce anything. */
+  queryMs: 35_000,
+  /** An idle pooled connection is closed after this. */
+  idleMs: 30_000,
+  /** A transaction left open by a stuck client is ended by the server after this. */
+  idleInTransactionMs: 60_000,
+});
+
+export interface PostgresTimeouts {
+  connectMs: number;
+  statementMs: number;
+  queryMs: number;
+  idleMs: number;
+  idleInTransactionMs: number;
+}
+
 export interface PostgresOptions {
   connectionString: string;
   /** A schema to use instead of `public` (tests use one each); created when missing. */
   schema?: string | undefined;
   max?: number | undefined;
+  /** Overrides of POSTGRES_TIMEOUTS (tests shorten them; migrations turn the statement one off). */
+  timeouts?: Partial<PostgresTimeouts> | undefined;
+  /** `application_name` of the connections, so an operator can tell servers apart in pg_stat_activity. */
+  applicationName?: string | undefined;
+  /** Told when connections fail and when a new one succeeds (logging, the metric). */
+  state?: ConnectionState | undefined;
 }
 
 /** The scale-out backend: any number of servers share one PostgreSQL. */
@@ -28,8 +60,20 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`Invalid PostgreSQL schema name "${schema}"`);
   }
+  const timeouts = { ...POSTGRES_TIMEOUTS, ...options.timeouts };
+  const connection = {
+    connectionString: options.connectionString,
+    connectionTimeoutMillis: timeouts.connectMs,
+    query_timeout: timeouts.queryMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    application_name: (options.applicationName ?? `chatmark${schema ? `:${schema}` : ''}`).slice(0, 63),
+    ...(timeouts.statementMs > 0 && { statement_timeout: timeouts.statementMs }),
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+  };
   if (schema) {
-    const admin = new pg.Client({ connectionString: options.connectionString });
+    const admin = new pg.Client(connection);
+    admin.on('error', () => undefined); // a drop is reported by the query that fails
     await admin.connect();
     try {
       await admin.query(`create schema if not exists ${schema}`);
@@ -38,14 +82,22 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
     }
   }
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    ...connection,
     max: options.max ?? 10,
+    idleTimeoutMillis: timeouts.idleMs,
     types,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  // An idle connection the server drops (a restart, a failover, a cut network) is an 'error' on
-  // the pool; unheard, it would end the process. The pool replaces the connection on next use.
-  pool.on('error', () => undefined);
+  const { state } = options;
+  // A connection dropped by the server (pg_terminate_backend, a restart, a failover) emits 'error'
+  // on its client, idle (the pool re-emits it) or checked out by a query (nobody listens): an
+  // unhandled 'error' event would end the process. The failing query rejects by itself; the pool
+  // discards the broken client and opens a new one when asked, so recovery needs nothing more.
+  pool.on('error', (error) => state?.markDown(error));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => state?.markDown(error));
+    state?.markUp();
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

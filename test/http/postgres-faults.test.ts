@@ -1,0 +1,198 @@
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { buildServer } from '../../src/server.js';
+import { ADMIN_KEY, startTestServer, type TestServer } from '../support/server.js';
+import { BACKENDS, POSTGRES_URL } from '../support/services.js';
+import { deadPort, startSilentServer, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+
+const PHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const postgres = BACKENDS.find((b) => b.name === 'postgres')!;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A PostgreSQL URL whose host and port are replaced (same database, user and options). */
+function urlAt(port: number, password?: string): string {
+  const url = new URL(POSTGRES_URL);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  if (password) url.password = password;
+  return url.href;
+}
+
+async function listen(t: TestServer): Promise<string> {
+  await t.server.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.server.app.server.address();
+  if (typeof address !== 'object' || !address) throw new Error('not listening');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+async function api(base: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(base + path, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_KEY}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+const follow = (base: string, code: string) =>
+  fetch(`${base}/${code}`, { redirect: 'manual', headers: { 'user-agent': PHONE_UA } });
+
+/** Polls `check` until it holds or `ms` pass; returns whether it held. */
+async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await check().catch(() => false)) return true;
+    if (Date.now() > until) return false;
+    await sleep(100);
+  }
+}
+
+const WEB_LINK = { channel: 'web', target: { url: 'https://shop.example/spring' } };
+
+describe('PostgreSQL faults: a dropped or unreachable database', () => {
+  beforeEach((ctx) => {
+    if (postgres.skipReason) ctx.skip(postgres.skipReason);
+  });
+  let t: TestServer | undefined;
+  let proxy: TcpProxy | undefined;
+  afterEach(async () => {
+    await proxy?.restore();
+    await t?.close();
+    await proxy?.close();
+    t = undefined;
+    proxy = undefined;
+  });
+
+  it('survives pg_terminate_backend during traffic: 503 or success, then success again', async () => {
+    t = await startTestServer(postgres);
+    const base = await listen(t);
+    const link = await api(base, 'POST', '/api/links', WEB_LINK);
+    expect(link.status).toBe(201);
+    const code = String(link.body.code);
+    expect((await follow(base, code)).status).toBe(302);
+
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    const terminate = async () =>
+      (
+        await admin.query<{ n: string }>(
+          `select count(pg_terminate_backend(pid)) as n from pg_stat_activity where application_name = $1`,
+          [`chatmark:${t!.env.DATABASE_SCHEMA}`],
+        )
+      ).rows[0]!.n;
+
+    const statuses: number[] = [];
+    const codes = new Set<string>();
+    const redirects: number[] = [];
+    let running = true;
+    const traffic = (async () => {
+      while (running) {
+        const [list, created, redirect] = await Promise.all([
+          api(base, 'GET', '/api/links'),
+          api(base, 'POST', '/api/links', WEB_LINK),
+          follow(base, code),
+        ]);
+        for (const r of [list, created]) {
+          statuses.push(r.status);
+          if (r.status >= 500) codes.add(String((r.body.error as { code?: string } | undefined)?.code));
+        }
+        redirects.push(redirect.status);
+      }
+    })();
+    let terminated = 0;
+    for (let round = 0; round < 5; round++) {
+      await sleep(150);
+      terminated += Number(await terminate());
+    }
+    running = false;
+    await traffic;
+    await admin.end();
+
+    expect(terminated).toBeGreaterThan(0); // the test did drop the server's connections
+    expect(statuses.filter((s) => ![200, 201, 503].includes(s))).toEqual([]);
+    expect([...codes].filter((c) => c !== 'store_unavailable')).toEqual([]);
+    // A cached link keeps redirecting whatever happens to the database connections.
+    expect(redirects.filter((s) => s !== 302)).toEqual([]);
+    // And the server recovers by itself.
+    expect(await eventually(async () => (await api(base, 'GET', '/api/links')).status === 200, 5_000)).toBe(
+      true,
+    );
+    expect((await api(base, 'POST', '/api/links', WEB_LINK)).status).toBe(201);
+  });
+
+  it('answers 503 while a proxy to the database is cut, keeps redirecting cached links, and recovers', async () => {
+    proxy = await startTcpProxy(Number(new URL(POSTGRES_URL).port || 5432));
+    t = await startTestServer(postgres, { DATABASE_URL: urlAt(proxy.port) });
+    const base = await listen(t);
+    const link = await api(base, 'POST', '/api/links', WEB_LINK);
+    const code = String(link.body.code);
+    expect((await follow(base, code)).status).toBe(302);
+
+    await proxy.cut();
+    const during = await api(base, 'GET', '/api/links');
+    expect(during.status).toBe(503);
+    expect(during.body).toMatchObject({ error: { code: 'store_unavailable' } });
+    expect((await api(base, 'POST', '/api/links', WEB_LINK)).status).toBe(503);
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(503);
+    for (let i = 0; i < 5; i++) {
+      const redirect = await follow(base, code);
+      expect(redirect.status).toBe(302);
+      expect(redirect.headers.get('location')).toMatch(/^https:\/\/shop\.example\/spring/);
+    }
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^chatmark_store_up 0$/m);
+
+    await proxy.restore();
+    expect(await eventually(async () => (await api(base, 'GET', '/api/links')).status === 200, 5_000)).toBe(
+      true,
+    );
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await api(base, 'POST', '/api/links', WEB_LINK)).status).toBe(201);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^chatmark_store_up 1$/m);
+  });
+
+  const start = (url: string) =>
+    buildServer(
+      loadConfig({ DATABASE_URL: url, DATABASE_SCHEMA: 'never_made', CHATMARK_API_KEY: ADMIN_KEY }),
+      {
+        logger: false,
+      },
+    );
+
+  it('fails to start against a dead port with an error naming the database, without its password', async () => {
+    const port = await deadPort();
+    const error = await start(urlAt(port, 's3cret-pw')).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(
+      new RegExp(`^cannot reach PostgreSQL at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`),
+    );
+    expect(error?.message).not.toContain('s3cret-pw');
+  });
+
+  it('fails to start within the connect timeout against a socket that accepts and never answers', async () => {
+    const silent = await startSilentServer();
+    try {
+      const started = Date.now();
+      const error = await start(urlAt(silent.port)).then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      // The connect timeout is 5 s; without one this never returns.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(error?.message).toMatch(
+        new RegExp(`^cannot reach PostgreSQL at 127\\.0\\.0\\.1:${silent.port}: .*timeout`, 'i'),
+      );
+    } finally {
+      await silent.close();
+    }
+  }, 20_000);
+});
