@@ -1,7 +1,7 @@
 import {
-  aggregate,
   type Attribution,
   type AttributionModel,
+  type AttributionSummary,
   attribute,
   type Conversion,
   createAggregator,
@@ -13,6 +13,7 @@ import { ChatmarkError } from '../domain/errors.js';
 import { computeKpis, type FunnelCounts, type Kpis } from '../domain/funnel.js';
 import { type Selectable, sql } from 'kysely';
 import { humanClicksByLink } from '../store/clicks.repository.js';
+import { createPacer, type Pacer } from './pacer.js';
 import { readDayVersions, readSlices, storeSlice } from '../store/report-slices.repository.js';
 import type { Db } from '../store/db.js';
 import type { EventTouchTable } from '../store/schema.js';
@@ -33,6 +34,10 @@ export interface ReportParams {
 }
 
 const DAY = 86_400_000;
+/** How much of a period one read covers where a day would be too fine (a campaign's slices, the funnel's counts). */
+const CHUNK_MS = 7 * DAY;
+/** Rows per page of a slice's conversions and touches: a page is read in a few milliseconds. */
+const PAGE = 2000;
 const NONE = '(none)';
 const UNATTRIBUTED = '(unattributed)';
 const dayNames = new Map<number, string>();
@@ -138,16 +143,23 @@ async function reportContext(db: Db, params: ReportParams) {
     params.conversion ??
     (campaignFilter !== undefined ? dims.byCampaign.get(campaignFilter)?.primary : undefined) ??
     'purchase';
+  const pace = createPacer();
   const slices = <C>(kind: string, compute: (slice: Slice) => Promise<C>, merge: (part: C) => void) =>
-    forEachSlice(db, params, { conversionType, dims, kind }, compute, merge);
-  return { dims, conversionType, slices };
+    forEachSlice(db, params, { conversionType, dims, kind, pace }, compute, merge);
+  return { dims, conversionType, slices, pace };
 }
 
 /**
  * The funnel report's direct counts: human clicks from the rollups, landing visits, and spend,
- * impressions and reach from the costs (the chats and qualified leads are counted per slice).
+ * impressions and reach from the costs (the chats and qualified leads are counted per slice), read
+ * a week at a time so that no one query holds the event loop for long.
  */
-async function funnelCounts(db: Db, params: ReportParams, dims: Awaited<ReturnType<typeof loadDims>>) {
+async function funnelCounts(
+  db: Db,
+  params: ReportParams,
+  dims: Awaited<ReturnType<typeof loadDims>>,
+  pace: Pacer,
+) {
   const campaignFilter = params.campaignId;
   const moneyGroups = params.groupBy === 'campaign' || params.groupBy === 'day';
   const groups = new Map<string, Counts>();
@@ -162,55 +174,64 @@ async function funnelCounts(db: Db, params: ReportParams, dims: Awaited<ReturnTy
   const keyOf = (d: Dims, at: number) => (params.groupBy === 'day' ? day(at) : d[params.groupBy]);
   const inCampaign = (d: { campaignId?: number | null }) =>
     campaignFilter === undefined || d.campaignId === campaignFilter;
-
-  // Human link clicks, from the rollups, summed per link (and day) by the database.
   const byDay = params.groupBy === 'day';
-  const clicks = await humanClicksByLink(db, {
-    from: params.from,
-    to: params.to,
-    byDay,
-    linkIds:
-      campaignFilter === undefined
-        ? undefined
-        : [...dims.byLink].filter(([, l]) => l.campaignId === campaignFilter).map(([id]) => id),
-  });
-  for (const row of clicks) groupOf(keyOf(dims.of(row.linkId, null), row.day)).link_clicks += row.clicks;
-
-  // Landing visits: by their click's link, else by utm_campaign = the campaign's slug.
+  const linkIds =
+    campaignFilter === undefined
+      ? undefined
+      : [...dims.byLink].filter(([, l]) => l.campaignId === campaignFilter).map(([id]) => id);
   const slugs = new Map([...dims.byCampaign].map(([id, c]) => [c.slug, id]));
-  const visits = await db
-    .selectFrom('landing_visits')
-    .select(['link_id', 'at', 'utm_campaign', 'utm_source'])
-    .where('at', '>=', params.from)
-    .where('at', '<', params.to)
-    .execute();
-  for (const v of visits) {
-    const campaignId =
-      v.link_id === null
-        ? (slugs.get(v.utm_campaign ?? '') ?? null)
-        : (dims.byLink.get(v.link_id)?.campaignId ?? null);
-    if (!inCampaign({ campaignId })) continue;
-    const d = dims.of(v.link_id, campaignId);
-    groupOf(
-      keyOf(v.link_id === null && v.utm_source ? { ...d, source: v.utm_source } : d, v.at),
-    ).landing_visits += 1;
-  }
+  const visitDay = sql<number>`at - (at % ${sql.lit(DAY)})`;
 
-  // Spend, impressions and reach: per campaign and day, so only those groupings carry them.
-  if (moneyGroups) {
-    let costs = db
-      .selectFrom('costs')
-      .selectAll()
-      .where('day', '>=', day(params.from))
-      .where('day', '<=', day(params.to - 1));
-    if (campaignFilter !== undefined) costs = costs.where('campaign_id', '=', campaignFilter);
-    for (const c of await costs.execute()) {
-      const key = params.groupBy === 'day' ? c.day : (dims.byCampaign.get(c.campaign_id)?.slug ?? NONE);
-      const counts = groupOf(key);
-      counts.spend?.set(c.currency, (counts.spend.get(c.currency) ?? 0) + Number(c.amount));
-      counts.impressions = (counts.impressions ?? 0) + Number(c.impressions ?? 0);
-      counts.reach = (counts.reach ?? 0) + Number(c.reach ?? 0);
+  for (let from = params.from; from < params.to;) {
+    const to = Math.min(params.to, from - (from % DAY) + CHUNK_MS);
+    // Human link clicks, from the rollups, summed per link (and day) by the database.
+    for (const row of await humanClicksByLink(db, { from, to, byDay, linkIds }))
+      groupOf(keyOf(dims.of(row.linkId, null), row.day)).link_clicks += row.clicks;
+    await pace.step();
+
+    // Landing visits: by their click's link, else by utm_campaign = the campaign's slug.
+    const visits = await db
+      .selectFrom('landing_visits')
+      .select(['link_id', 'utm_campaign', 'utm_source'])
+      .select(byDay ? visitDay.as('day') : sql<number>`0`.as('day'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('at', '>=', from)
+      .where('at', '<', to)
+      .groupBy(['link_id', 'utm_campaign', 'utm_source'])
+      .$if(byDay, (q) => q.groupBy(visitDay))
+      .execute();
+    for (const v of visits) {
+      const campaignId =
+        v.link_id === null
+          ? (slugs.get(v.utm_campaign ?? '') ?? null)
+          : (dims.byLink.get(v.link_id)?.campaignId ?? null);
+      if (!inCampaign({ campaignId })) continue;
+      const d = dims.of(v.link_id, campaignId);
+      groupOf(
+        keyOf(v.link_id === null && v.utm_source ? { ...d, source: v.utm_source } : d, Number(v.day)),
+      ).landing_visits += Number(v.n);
+      if (pace.due()) await pace.pause();
     }
+    await pace.step();
+
+    // Spend, impressions and reach: per campaign and day, so only those groupings carry them.
+    if (moneyGroups) {
+      let costs = db
+        .selectFrom('costs')
+        .selectAll()
+        .where('day', '>=', day(from))
+        .where('day', '<=', day(to - 1));
+      if (campaignFilter !== undefined) costs = costs.where('campaign_id', '=', campaignFilter);
+      for (const c of await costs.execute()) {
+        const key = params.groupBy === 'day' ? c.day : (dims.byCampaign.get(c.campaign_id)?.slug ?? NONE);
+        const counts = groupOf(key);
+        counts.spend?.set(c.currency, (counts.spend.get(c.currency) ?? 0) + Number(c.amount));
+        counts.impressions = (counts.impressions ?? 0) + Number(c.impressions ?? 0);
+        counts.reach = (counts.reach ?? 0) + Number(c.reach ?? 0);
+      }
+      await pace.step();
+    }
+    from = to;
   }
 
   return { groups, groupOf, keyOf, moneyGroups };
@@ -281,21 +302,23 @@ interface Slice {
  * Hands `compute` every conversion of the period with its touches, attributed, a slice at a time,
  * and `merge` what it made of each. The touches are stored with each event as it arrives
  * (store/touches.repository.ts) and filed under each campaign they touch: a campaign's
- * conversions are one key range, read as one slice. Without a campaign filter the period is read
- * a UTC day at a time (memory holds a day, not the store), and each whole day's part is kept
+ * conversions are one key range, read a week at a time. Without a campaign filter the period is
+ * read a UTC day at a time (memory holds a day, not the store), and each whole day's part is kept
  * (store/report-slices.repository.ts) until an event or touch of that day, or a link or campaign,
- * changes: a report over a month recomputes only the days written since.
+ * changes: a report over a month recomputes only the days written since. Reads are paged and the
+ * work paced (`ctx.pace`), so a year-long report never holds the event loop for long.
  */
 async function forEachSlice<C>(
   db: Db,
   params: ReportParams,
-  ctx: { conversionType: string; dims: Awaited<ReturnType<typeof loadDims>>; kind: string },
+  ctx: { conversionType: string; dims: Awaited<ReturnType<typeof loadDims>>; kind: string; pace: Pacer },
   compute: (slice: Slice) => Promise<C>,
   merge: (part: C) => void,
 ): Promise<void> {
-  const { conversionType, dims } = ctx;
+  const { conversionType, dims, pace } = ctx;
   const types = [...new Set([conversionType, 'purchase', 'refund'])];
   const campaignId = params.campaignId;
+  const wholeStore = campaignId === undefined;
   const options = {
     model: params.model,
     windows: params.windows,
@@ -303,13 +326,8 @@ async function forEachSlice<C>(
   };
   const inCampaign = (touch: Touch) => campaignId === undefined || touch.campaignId === campaignId;
   // Whole UTC days of a whole-store report are cached, under the report's every parameter.
-  const cacheable = (from: number, to: number) =>
-    campaignId === undefined && from % DAY === 0 && to - from === DAY;
-  const firstDay = params.from - (params.from % DAY);
-  const { epoch, versions } =
-    campaignId === undefined
-      ? await readDayVersions(db, firstDay, params.to)
-      : { epoch: 0, versions: new Map<number, number>() };
+  const cacheable = (from: number, to: number) => wholeStore && from % DAY === 0 && to - from === DAY;
+  const { epoch } = wholeStore ? await readDayVersions(db, 0, 0) : { epoch: 0 };
   const signature = JSON.stringify({
     v: 1,
     kind: ctx.kind,
@@ -318,80 +336,148 @@ async function forEachSlice<C>(
     groupBy: params.groupBy,
     ...options,
   });
-  const cached = campaignId === undefined ? await readSlices(db, signature, firstDay, params.to) : new Map();
 
-  for (let from = params.from; from < params.to;) {
-    // Day slices start at UTC midnight (a period starting mid-day has a short first slice); a
-    // campaign's period is one slice.
-    const to = campaignId === undefined ? Math.min(params.to, from - (from % DAY) + DAY) : params.to;
-    const version = versions.get(from) ?? 0;
-    const hit = cacheable(from, to) ? cached.get(from) : undefined;
-    if (hit && hit.version === version) {
-      merge(JSON.parse(hit.payload) as C);
+  // A week of day versions and cached slices at a time: memory holds a week of payloads at most.
+  for (let chunk = params.from; chunk < params.to;) {
+    const chunkEnd = Math.min(params.to, chunk - (chunk % DAY) + CHUNK_MS);
+    const firstDay = chunk - (chunk % DAY);
+    const versions = wholeStore ? (await readDayVersions(db, firstDay, chunkEnd)).versions : new Map();
+    const cached = wholeStore ? await readSlices(db, signature, firstDay, chunkEnd) : new Map();
+    await pace.step();
+
+    for (let from = chunk; from < chunkEnd;) {
+      // Day slices start at UTC midnight (a period starting mid-day has a short first slice); a
+      // campaign's period is read a week at a time.
+      const to = wholeStore ? Math.min(chunkEnd, from - (from % DAY) + DAY) : chunkEnd;
+      const version = versions.get(from) ?? 0;
+      const hit = cacheable(from, to) ? cached.get(from) : undefined;
+      if (hit && hit.version === version) {
+        merge(JSON.parse(hit.payload) as C);
+        from = to;
+        if (pace.due()) await pace.pause();
+        continue;
+      }
+      const results = await attributeSlice(db, { from, to, types, campaignId, dims, options, pace });
+      const part = await compute({
+        from,
+        to,
+        of: (type) =>
+          results.filter((r) => r.type === type && (campaignId === undefined || r.eligible.some(inCampaign))),
+      });
+      if (cacheable(from, to)) {
+        await storeSlice(db, { signature, day: from, version, payload: JSON.stringify(part) });
+      }
+      merge(part);
+      await pace.step();
       from = to;
-      continue;
     }
-    const conversions = new Map<
-      number,
-      { type: string; conversion: Conversion; touches: AttributedTouch[] }
-    >();
-    const add = (id: number, type: string, at: number, amount: number | null, currency: string | null) => {
-      let entry = conversions.get(id);
-      if (!entry) {
-        entry = {
-          type,
-          conversion: {
-            id,
-            at: Number(at),
-            ...(amount !== null && currency !== null && { value: { amount: Number(amount), currency } }),
-          },
-          touches: [],
-        };
-        conversions.set(id, entry);
-      }
-      return entry;
-    };
-    if (campaignId === undefined) {
-      // Every conversion, those without any touch too (they are the unattributed ones).
-      for (const e of await db
-        .selectFrom('events')
-        .select(['id', 'type', 'occurred_at', 'amount', 'currency'])
-        .where('type', 'in', types)
-        .where('occurred_at', '>=', from)
-        .where('occurred_at', '<', to)
-        .execute()) {
-        add(e.id, e.type, e.occurred_at, e.amount, e.currency);
-      }
-    }
-    for (const row of await db
-      .selectFrom('event_touches')
-      .selectAll()
-      .where('filed_under', '=', campaignId ?? 0)
-      .where('event_type', 'in', types)
-      .where('event_at', '>=', from)
-      .where('event_at', '<', to)
-      .execute()) {
-      add(row.event_id, row.event_type, row.event_at, row.amount, row.currency).touches.push(
-        toTouch(row, dims),
-      );
-    }
-
-    const results: (Attribution & { type: string })[] = [];
-    for (const { type, conversion, touches } of conversions.values()) {
-      results.push(Object.assign(attribute(conversion, touches, options), { type }));
-    }
-    const part = await compute({
-      from,
-      to,
-      of: (type) =>
-        results.filter((r) => r.type === type && (campaignId === undefined || r.eligible.some(inCampaign))),
-    });
-    if (cacheable(from, to)) {
-      await storeSlice(db, { signature, day: from, version, payload: JSON.stringify(part) });
-    }
-    merge(part);
-    from = to;
+    chunk = chunkEnd;
   }
+}
+
+/**
+ * The conversions of [from, to) with their stored touches, attributed: read a page at a time per
+ * type in key order (a page never holds the loop for long, and an event whose touches straddle two
+ * pages is put back together by its id).
+ */
+async function attributeSlice(
+  db: Db,
+  slice: {
+    from: number;
+    to: number;
+    types: readonly string[];
+    campaignId: number | undefined;
+    dims: Awaited<ReturnType<typeof loadDims>>;
+    options: Parameters<typeof attribute>[2];
+    pace: Pacer;
+  },
+): Promise<(Attribution & { type: string })[]> {
+  const { from, to, dims, pace } = slice;
+  const conversions = new Map<number, { type: string; conversion: Conversion; touches: AttributedTouch[] }>();
+  const add = (id: number, type: string, at: number, amount: number | null, currency: string | null) => {
+    let entry = conversions.get(id);
+    if (!entry) {
+      entry = {
+        type,
+        conversion: {
+          id,
+          at: Number(at),
+          ...(amount !== null && currency !== null && { value: { amount: Number(amount), currency } }),
+        },
+        touches: [],
+      };
+      conversions.set(id, entry);
+    }
+    return entry;
+  };
+  for (const type of slice.types) {
+    if (slice.campaignId === undefined) {
+      // Every conversion, those without any touch too (they are the unattributed ones).
+      for (let after: [number, number] | undefined; ;) {
+        const last: [number, number] | undefined = after;
+        const page = await db
+          .selectFrom('events')
+          .select(['id', 'type', 'occurred_at', 'amount', 'currency'])
+          .where('type', '=', type)
+          .where('occurred_at', '>=', from)
+          .where('occurred_at', '<', to)
+          .$if(last !== undefined, (q) =>
+            q.where((eb) => eb(eb.refTuple('occurred_at', 'id'), '>', eb.tuple(last![0], last![1]))),
+          )
+          .orderBy('occurred_at')
+          .orderBy('id')
+          .limit(PAGE)
+          .execute();
+        for (const e of page) add(e.id, e.type, e.occurred_at, e.amount, e.currency);
+        await pace.step();
+        const end = page.at(-1);
+        if (page.length < PAGE || !end) break;
+        after = [end.occurred_at, end.id];
+      }
+    }
+    for (let after: [number, number, string, number] | undefined; ;) {
+      const last: [number, number, string, number] | undefined = after;
+      const page = await db
+        .selectFrom('event_touches')
+        .selectAll()
+        .where('filed_under', '=', slice.campaignId ?? 0)
+        .where('event_type', '=', type)
+        .where('event_at', '>=', from)
+        .where('event_at', '<', to)
+        .$if(last !== undefined, (q) =>
+          q.where((eb) =>
+            eb(
+              eb.refTuple('event_at', 'event_id', 'touch_kind', 'touch_id'),
+              '>',
+              eb.tuple(last![0], last![1], last![2], last![3]),
+            ),
+          ),
+        )
+        .orderBy('event_at')
+        .orderBy('event_id')
+        .orderBy('touch_kind')
+        .orderBy('touch_id')
+        .limit(PAGE)
+        .execute();
+      for (const row of page) {
+        add(row.event_id, row.event_type, row.event_at, row.amount, row.currency).touches.push(
+          toTouch(row, dims),
+        );
+        if (pace.due()) await pace.pause();
+      }
+      await pace.step();
+      const end = page.at(-1);
+      if (page.length < PAGE || !end) break;
+      after = [end.event_at, end.event_id, end.touch_kind, end.touch_id];
+    }
+  }
+
+  const results: (Attribution & { type: string })[] = [];
+  for (const { type, conversion, touches } of conversions.values()) {
+    results.push(Object.assign(attribute(conversion, touches, slice.options), { type }));
+    if (pace.due()) await pace.pause();
+  }
+  return results;
 }
 
 export interface FunnelRow
@@ -429,8 +515,8 @@ const addTo = (into: Record<string, number>, currency: string, amount: number) =
 
 /** Rows of the funnel report, one per group and currency, with every KPI and its interval. */
 export async function funnelReport(db: Db, params: ReportParams) {
-  const { dims, conversionType, slices } = await reportContext(db, params);
-  const { groups, groupOf, keyOf, moneyGroups } = await funnelCounts(db, params, dims);
+  const { dims, conversionType, slices, pace } = await reportContext(db, params);
+  const { groups, groupOf, keyOf, moneyGroups } = await funnelCounts(db, params, dims, pace);
   const convKey = (touch: Touch) =>
     params.groupBy === 'day' ? '' : (touch as AttributedTouch).dims[params.groupBy as keyof Dims];
   const inFilter = (touch: Touch) =>
@@ -491,6 +577,7 @@ export async function funnelReport(db: Db, params: ReportParams) {
         if (money && conversionType === 'purchase')
           addTo(slot(key).assistedRevenue, money.currency, money.amount);
       }
+      if (pace.due()) await pace.pause();
     }
     // Revenue: purchases net of refunds, credited with the same model (integer minor units).
     for (const [type, sign] of [
@@ -505,12 +592,15 @@ export async function funnelReport(db: Db, params: ReportParams) {
           if (!money) continue;
           const share = r.credits.filter((c) => inFilter(c.touch)).reduce((s, c) => s + c.credit, 0);
           addTo(slot(dayKey(r)).revenue, money.currency, sign * Math.round(share * money.amount));
+          if (pace.due()) await pace.pause();
         }
         continue;
       }
-      const summary = aggregate(results, {
-        by: (touch) => (inFilter(touch) ? `${convKey(touch)}` : '\u0000'),
-      });
+      const summary = await aggregatePaced(
+        results,
+        { by: (touch) => (inFilter(touch) ? `${convKey(touch)}` : '\u0000') },
+        pace,
+      );
       for (const row of summary.rows) {
         if (row.key === '\u0000') continue;
         for (const [currency, amount] of Object.entries(row.value))
@@ -618,6 +708,20 @@ function zeroCounts(currency: string | null): FunnelCounts {
   };
 }
 
+/** `aggregate`, a batch at a time, pausing between batches when the work has taken its budget. */
+async function aggregatePaced(
+  results: readonly Attribution[],
+  options: Parameters<typeof createAggregator>[0],
+  pace: Pacer,
+): Promise<AttributionSummary> {
+  const aggregator = createAggregator(options);
+  for (let i = 0; i < results.length; i += 500) {
+    aggregator.add(results.slice(i, i + 500));
+    await pace.step();
+  }
+  return aggregator.summary();
+}
+
 /** Credits are sums of fractions; six decimals keep 1/3 + 1/3 + 1/3 from printing as 0.9999999999. */
 function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
@@ -625,12 +729,12 @@ function round6(value: number): number {
 
 /** The over-attribution view: per campaign or channel, credited vs claimed, immediate and assisted. */
 export async function attributionReport(db: Db, params: ReportParams & { groupBy: 'campaign' | 'channel' }) {
-  const { conversionType, slices } = await reportContext(db, params);
+  const { conversionType, slices, pace } = await reportContext(db, params);
   const by = (touch: Touch) => (touch as AttributedTouch).dims[params.groupBy];
   const aggregator = createAggregator({ by });
   await slices(
     'attribution',
-    async (slice) => aggregate(slice.of(conversionType), { by }),
+    (slice) => aggregatePaced(slice.of(conversionType), { by }, pace),
     (part) => aggregator.addSummary(part),
   );
   const summary = aggregator.summary();
