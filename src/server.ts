@@ -25,6 +25,7 @@ import { ClickSpill } from './redirect/spill.js';
 import { createRedirector, type Redirector } from './redirect/redirector.js';
 import { ensureAdminKey } from './services/keys.service.js';
 import { RESERVED_CODES } from './services/links.service.js';
+import { isStoreUnavailable } from './store/availability.js';
 import { ConnectionState } from './store/connection-state.js';
 import type { StoreDb } from './store/dialect.js';
 import { openStore } from './store/open-store.js';
@@ -171,7 +172,12 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
   const fastPath = redirectFastPath(redirect, RESERVED_CODES, {
     trustedHops: config.trustProxy,
     onResult: (result) => countRedirect(outcomeOf(result)),
-    onError: (error) => app.log.error({ err: error }, 'redirect failed'),
+    // A redirect that needed the store while it is away (a link not cached yet) is the outage,
+    // already reported once, not a new error per request.
+    onError: (error) =>
+      isStoreUnavailable(error)
+        ? storeState.markDown(error)
+        : app.log.error({ err: error }, 'redirect failed'),
   });
 
   const { app } = await createApp({
