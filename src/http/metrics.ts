@@ -40,7 +40,7 @@ export function createMetrics() {
     }),
     linkCache: new Counter({
       name: 'chatmark_link_cache_lookups_total',
-      help: 'Link lookups by the layer that answered (lru, redis, store, negative)',
+      help: 'Link lookups by the layer that answered (lru, redis, store, negative), and version_check: checks of a cached entry',
       labelNames: ['layer'] as const,
       registers: [registry],
     }),

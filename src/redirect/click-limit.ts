@@ -68,7 +68,7 @@ export class ClickLimit {
   /** Reserves one of the link's `max` clicks; false when none is left. */
   async take(linkId: number, max: number): Promise<boolean> {
     const { redis } = this;
-    if (redis && redis.status !== 'end' && redis.status !== 'reconnecting') {
+    if (redis?.status === 'ready') {
       try {
         return await this.takeInRedis(redis, linkId, max);
       } catch (error) {

@@ -12,7 +12,8 @@ export interface ResolvedLink {
   exhausted: boolean;
 }
 
-export type CacheLayer = 'lru' | 'redis' | 'store' | 'negative';
+/** The layer that answered a lookup, or `version_check` for a check of a cached entry's version. */
+export type CacheLayer = 'lru' | 'redis' | 'store' | 'negative' | 'version_check';
 
 export interface LinkCacheOptions {
   db: Db;
@@ -148,8 +149,12 @@ export class LinkCache {
    */
   async invalidate(code: string): Promise<void> {
     this.forget(code);
+    await this.announce(code);
+  }
+
+  private async announce(code: string): Promise<void> {
     try {
-      await this.fromStore(code);
+      await this.fromStore(code, true);
       if (this.redis) await this.redis.publish(this.channel, code);
       this.unsent.delete(code);
     } catch (error) {
@@ -178,12 +183,17 @@ export class LinkCache {
       this.close();
       return;
     }
-    for (const code of codes) void this.invalidate(code);
+    for (const code of codes) void this.announce(code);
+  }
+
+  /** Whether Redis is worth asking: while it reconnects, lookups go straight to the store. */
+  private redisReady(): boolean {
+    return this.redis?.status === 'ready';
   }
 
   private async load(code: string): Promise<ResolvedLink | null> {
     const { redis } = this;
-    if (redis) {
+    if (redis && this.redisReady()) {
       const data = await redis.hget(this.keyPrefix + code, 'data').catch((error: unknown) => {
         this.options.onError?.(error, code);
         return null;
@@ -199,8 +209,11 @@ export class LinkCache {
     return found;
   }
 
-  /** Reads the link from the store, keeps it here and offers it to Redis (which keeps the newest). */
-  private async fromStore(code: string): Promise<ResolvedLink | null> {
+  /**
+   * Reads the link from the store, keeps it here and offers it to Redis (which keeps the newest).
+   * A Redis failure rejects only when `mustReachRedis` (an update's copy); a lookup serves anyway.
+   */
+  private async fromStore(code: string, mustReachRedis = false): Promise<ResolvedLink | null> {
     const { db } = this.options;
     const link = await getLinkByCode(db, code);
     if (!link) {
@@ -210,13 +223,17 @@ export class LinkCache {
     const campaign = link.campaignId === null ? null : ((await getCampaign(db, link.campaignId)) ?? null);
     const stamp = stampOf(link, campaign);
     const kept = this.keep(code, { link, campaign, exhausted: false }, stamp);
-    if (this.redis) {
-      await this.redis.chatmarkSetLink(
+    if (this.redis && !this.redisReady()) {
+      if (mustReachRedis) throw new Error('Redis is not connected');
+    } else if (this.redis) {
+      const written = this.redis.chatmarkSetLink(
         this.keyPrefix + code,
         ...stamp,
         JSON.stringify({ link, campaign }),
         this.redisTtlSeconds,
       );
+      if (mustReachRedis) await written;
+      else await written.catch((error: unknown) => this.options.onError?.(error, code));
     }
     return kept;
   }
@@ -244,6 +261,7 @@ export class LinkCache {
     if (check) return check;
     check = (async () => {
       try {
+        this.options.onLookup?.('version_check');
         const current = await this.currentStamp(code);
         if (current && entry.stamp && compareStamps(current, entry.stamp) === 0) {
           entry.checkedAt = performance.now();
@@ -264,7 +282,7 @@ export class LinkCache {
 
   /** The current version of `code`: from Redis when it has the code, else one indexed store read. */
   private async currentStamp(code: string): Promise<Stamp | null> {
-    if (this.redis) {
+    if (this.redis && this.redisReady()) {
       const fields = await this.redis.hmget(this.keyPrefix + code, 'id', 'v', 'cv').catch(() => null);
       if (fields && fields[0] !== null && fields[0] !== undefined) {
         return [Number(fields[0]), Number(fields[1]), Number(fields[2])];

@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { describeEachBackend } from '../support/services.js';
+
+const PHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+/** The link cache's lookups by layer, from the server's own /metrics. */
+async function lookups(t: TestServer): Promise<Record<string, number>> {
+  const text = (await t.call('GET', '/metrics')).body;
+  const counts: Record<string, number> = {};
+  for (const [, layer, n] of text.matchAll(/^chatmark_link_cache_lookups_total\{layer="(\w+)"\} (\d+)$/gm))
+    if (layer) counts[layer] = Number(n);
+  return counts;
+}
+
+describeEachBackend('link cache revalidation', (backend) => {
+  let t: TestServer;
+  let base: string;
+  beforeEach(async () => {
+    t = await startTestServer(backend);
+    base = await t.server.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('checks a hot link about once a second, not once a request, and sees a change made behind its back', async () => {
+    const link = (
+      await t.call('POST', '/api/links', {
+        channel: 'whatsapp',
+        target: { phone: '+447911123456' },
+        text: 'one',
+      })
+    ).json() as { id: number; code: string };
+    const started = performance.now();
+    let requests = 0;
+    while (performance.now() - started < 2_500) {
+      const response = await fetch(`${base}/${link.code}`, {
+        redirect: 'manual',
+        headers: { 'user-agent': PHONE_UA },
+      });
+      expect(response.status).toBe(302);
+      requests += 1;
+    }
+    const counts = await lookups(t);
+    // Creating the link cached it already (an update or create writes its new copy through).
+    expect(counts.store ?? 0).toBeLessThanOrEqual(1);
+    expect((counts.lru ?? 0) + (counts.store ?? 0)).toBe(requests);
+    // One version read per second of traffic (a slow machine may fit fewer requests, never more checks).
+    expect(counts.version_check).toBeGreaterThanOrEqual(1);
+    expect(counts.version_check).toBeLessThanOrEqual(3);
+    expect(requests).toBeGreaterThan(10);
+
+    // A change that no invalidation announced (another writer, a lost message) is served within 2 s.
+    await t.server.store.db
+      .updateTable('links')
+      .set((eb) => ({ text: 'two', version: eb('version', '+', 1) }))
+      .where('id', '=', link.id)
+      .execute();
+    const changed = performance.now();
+    for (;;) {
+      const response = await fetch(`${base}/${link.code}`, {
+        redirect: 'manual',
+        headers: { 'user-agent': PHONE_UA },
+      });
+      if (String(response.headers.get('location')).includes('text=two')) break;
+      expect(performance.now() - changed).toBeLessThan(2_000);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+});
