@@ -30,6 +30,13 @@ const STATUS: Readonly<Record<string, number>> = {
   // Input refused by the hardening rules (issue 10), listed so the catalogue names them.
   invalid_url: 422,
   invalid_unicode: 422,
+  invalid_time: 422,
+  invalid_currency: 422,
+  negative_amount: 422,
+  properties_too_deep: 422,
+  properties_too_large: 422,
+  personal_data: 422,
+  invalid_total: 422,
   internal: 500,
   unavailable: 503,
   not_configured: 503,

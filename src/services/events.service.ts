@@ -1,4 +1,5 @@
 import { ChatmarkError, isChatmarkError } from '../domain/errors.js';
+import { checkEventTime, checkMoney, checkNoPersonalData, checkProperties } from '../domain/event-rules.js';
 import { normalizeRefToken, type RefCodec } from '../domain/ref-token.js';
 import {
   attachIdentity,
@@ -401,6 +402,18 @@ async function recordOne(
 }
 
 /**
+ * The input rules every event meets, whatever sent it (domain/event-rules.ts): a time between 2000
+ * and a day ahead, a real currency, negative money only on a refund, bounded `properties`, and
+ * no email address or phone number stored in clear. A refused item is refused alone.
+ */
+function checkPlausible(input: EventInput, now: number): void {
+  checkEventTime(input.occurredAt, now);
+  if (input.value) checkMoney(input.value, input.type);
+  checkNoPersonalData(input.idempotencyKey, 'idempotencyKey');
+  if (input.properties) checkProperties(input.properties);
+}
+
+/**
  * Records a batch of events in one transaction, each once per idempotency key. Every item gets
  * its own result: the recorded event (new, or the original on a retry) or the ChatmarkError that
  * refused it; refused items write nothing and the valid ones are kept.
@@ -412,6 +425,7 @@ export async function recordEvents(
 ): Promise<(RecordedEvent | ChatmarkError)[]> {
   const prepared: ((EventInput & { identityList: Identity[] }) | ChatmarkError)[] = inputs.map((input) => {
     try {
+      checkPlausible(input, now);
       return {
         ...input,
         identityList: [

@@ -110,6 +110,7 @@ describe('index', () => {
       'stableDeliveryId',
       'textRef',
       'toMinorUnits',
+      'unpricedShopifyOrder',
       'verifyHubChallenge',
       'verifyHubSignature',
       'verifyMetaChallenge',

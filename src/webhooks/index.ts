@@ -9,7 +9,7 @@ export { parseMeta, verifyMetaChallenge } from './meta.js';
 export { currencyExponent, toMinorUnits } from './minor-units.js';
 export { type CarriedRef, carriedRef, textRef } from './ref.js';
 export type { Money, ShopifyCustomer, ShopifyOrder } from './shopify.js';
-export { parseShopifyOrder } from './shopify.js';
+export { parseShopifyOrder, unpricedShopifyOrder } from './shopify.js';
 export {
   hmacSha256,
   type RawBody,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWebhookFixtures } from '../../test/fixtures/webhooks/load.js';
-import { parseShopifyOrder, type ShopifyOrder } from './shopify.js';
+import { parseShopifyOrder, type ShopifyOrder, unpricedShopifyOrder } from './shopify.js';
 
 const fixtures = loadWebhookFixtures('shopify-');
 const minimal = { id: 1, created_at: '2026-03-14T10:00:00Z', total_price: '10.00', currency: 'USD' };
@@ -154,5 +154,23 @@ describe('parseShopifyOrder: not an order → null, never throws', () => {
   it('is the same order when the same webhook is delivered twice (orderId is the idempotency key)', () => {
     const body = fixtures[0]!.body;
     expect(parseShopifyOrder(structuredClone(body))).toEqual(parseShopifyOrder(body));
+  });
+});
+
+describe('unpricedShopifyOrder: an order whose total cannot be stored is named, not ignored', () => {
+  it.each([
+    { case: 'a total that is not a number', total: { total_price: 'free', currency: 'USD' } },
+    { case: 'three decimals in USD', total: { total_price: '19.999', currency: 'USD' } },
+    { case: 'no total', total: { total_price: undefined } },
+  ])('$case', ({ total }) => {
+    expect(unpricedShopifyOrder({ ...minimal, ...total })).toMatch(/has no exact total/);
+  });
+
+  it.each([
+    { case: 'a good total', body: minimal },
+    { case: 'no order at all (no id)', body: { ...minimal, id: undefined, total_price: 'free' } },
+    { case: 'not an object', body: 'free' },
+  ])('null for $case', ({ body }) => {
+    expect(unpricedShopifyOrder(body)).toBeNull();
   });
 });

@@ -70,6 +70,31 @@ export function parseShopifyOrder(body: unknown): ShopifyOrder | null {
   };
 }
 
+/**
+ * Why an order webhook body has no usable total — an order (an id and a valid time) whose total
+ * is missing, unparsable or not exact money in its currency — or null when it is no order at all
+ * or its total is fine. Such an order must not vanish as "ignored": the webhook answers it with an
+ * error so that Shopify retries it and an operator sees it. Never throws.
+ *
+ * @example unpricedShopifyOrder({ id: 1, created_at: '2026-11-23T10:00:00Z', total_price: 'free', currency: 'USD' })
+ * // 'Order 1 has no exact total: "free" USD'
+ */
+export function unpricedShopifyOrder(body: unknown): string | null {
+  const order = asRecord(body);
+  const orderId = asId(order?.id);
+  const time = asText(order?.processed_at) ?? asText(order?.created_at);
+  if (order === undefined || orderId === undefined || time === undefined || Number.isNaN(Date.parse(time))) {
+    return null;
+  }
+  if (totalOf(order) !== undefined) return null;
+  const shopMoney = asRecord(asRecord(order.total_price_set)?.shop_money);
+  const [amount, currency] =
+    shopMoney === undefined
+      ? [order.total_price, order.currency]
+      : [shopMoney.amount, shopMoney.currency_code];
+  return `Order ${orderId} has no exact total: ${JSON.stringify(amount) ?? 'none'} ${typeof currency === 'string' ? currency : '(no currency)'}`;
+}
+
 function totalOf(order: JsonRecord): Money | undefined {
   const shopMoney = asRecord(asRecord(order.total_price_set)?.shop_money);
   const [amount, currency] =

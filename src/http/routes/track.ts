@@ -22,6 +22,27 @@ const visit = z.object({
 });
 type Visit = z.infer<typeof visit>;
 
+/** The longest UTM value or click id kept from a visit, in UTF-16 units (as the body's own fields). */
+const MAX_VALUE_LENGTH = 200;
+/** The longest page (origin and path, serialised) kept from a visit. */
+const MAX_PAGE_LENGTH = 2048;
+
+/** The visited page when it is an http(s) URL: a `javascript:` or `data:` "page" is none. */
+function httpPage(url: string | undefined): URL | null {
+  if (url === undefined || !URL.canParse(url)) return null;
+  const page = new URL(url);
+  return page.protocol === 'http:' || page.protocol === 'https:' ? page : null;
+}
+
+/** At most `max` units, never ending in half a surrogate pair. */
+function capped(value: string | undefined, max = MAX_VALUE_LENGTH): string | undefined {
+  if (value === undefined || value.length <= max) return value;
+  return value
+    .slice(0, max)
+    .toWellFormed()
+    .replace(/\uFFFD$/, '');
+}
+
 /**
  * Landing-page visits (the denominator of `chat_start_rate`): `POST /api/track/visit` from the
  * README's snippet and `GET /p.gif` for pages that can't run scripts. No cookies either way.
@@ -30,14 +51,16 @@ type Visit = z.infer<typeof visit>;
 export function trackRoutes(codec: RefCodec, salt: DailySalt) {
   return (app: ZodApp, ctx: AppContext): void => {
     async function record(request: FastifyRequest, v: Visit): Promise<void> {
-      const fromUrl = v.url && URL.canParse(v.url) ? new URL(v.url).searchParams : null;
-      const pick = (key: keyof Visit) => v[key] ?? fromUrl?.get(key) ?? undefined;
+      const page = httpPage(v.url);
+      const fromUrl = page?.searchParams ?? null;
+      // Values read out of the page URL are capped like the fields sent on their own.
+      const pick = (key: keyof Visit) => capped(v[key] ?? fromUrl?.get(key) ?? undefined);
       const token = pick('cm_click');
       const clickNumber = token ? codec.decode(token) : undefined;
       const click = clickNumber === undefined ? undefined : await getClick(ctx.store.db, clickNumber);
       const now = ctx.now();
       const s = await salt.get(now);
-      const url = v.url && URL.canParse(v.url) ? `${new URL(v.url).origin}${new URL(v.url).pathname}` : null;
+      const url = page === null ? null : (capped(`${page.origin}${page.pathname}`, MAX_PAGE_LENGTH) ?? null);
       await insertVisit(ctx.store.db, {
         at: now,
         linkId: click?.linkId ?? null,

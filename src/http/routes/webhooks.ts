@@ -6,6 +6,7 @@ import {
   type ChatStartBatch,
   parseMeta,
   parseShopifyOrder,
+  unpricedShopifyOrder,
   parseTelegram,
   parseWhatsApp,
   parseViber,
@@ -162,10 +163,30 @@ export function webhookRoutes(deps: EventDeps) {
           ) {
             throw badSignature('x-shopify-hmac-sha256');
           }
-          const order = parseShopifyOrder(parseJson(body(request)));
-          if (!order) return { recorded: 0, duplicates: 0, ignored: 1 };
-          const { created } = await recordShopifyOrder(deps, order, ctx.now());
-          return { recorded: created ? 1 : 0, duplicates: created ? 0 : 1, ignored: 0 };
+          const json = parseJson(body(request));
+          const order = parseShopifyOrder(json);
+          // An order that cannot be stored as it is (no exact total, a negative one) is answered
+          // with an error, which Shopify retries and shows, and logged for the operator: never
+          // stored as a negative purchase, never dropped as "ignored".
+          const refuse = (error: ChatmarkError): never => {
+            request.log.warn(
+              { reqId: request.id, code: error.code, reason: error.message },
+              'Shopify order refused',
+            );
+            throw error;
+          };
+          if (!order) {
+            const problem = unpricedShopifyOrder(json);
+            if (problem !== null) refuse(new ChatmarkError('invalid_total', problem, 'total_price'));
+            return { recorded: 0, duplicates: 0, ignored: 1 };
+          }
+          try {
+            const { created } = await recordShopifyOrder(deps, order, ctx.now());
+            return { recorded: created ? 1 : 0, duplicates: created ? 0 : 1, ignored: 0 };
+          } catch (error) {
+            if (error instanceof ChatmarkError) refuse(error);
+            throw error;
+          }
         },
       );
     });
