@@ -131,4 +131,47 @@ describeEachBackend('link cache and click limit when Redis hangs mid-run', (back
     }
     cache.close();
   });
+
+  it('keeps a real server answering redirects and API writes within bounds while Redis hangs', async () => {
+    const served = await startTestServer(backend, { REDIS_URL: proxy.url, REDIS_PREFIX: `${prefix}srv:` });
+    try {
+      const base = await served.server.app.listen({ port: 0, host: '127.0.0.1' });
+      const create = async (body: object) =>
+        (
+          await served.call('POST', '/api/links', {
+            channel: 'whatsapp',
+            target: { phone: '+447911123456' },
+            ...body,
+          })
+        ).json() as { id: number; code: string };
+      const follow = async (code: string) => {
+        const response = await fetch(`${base}/${code}`, {
+          redirect: 'manual',
+          headers: { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148' },
+        });
+        await response.arrayBuffer();
+        return response.status;
+      };
+      const warm = await create({ text: 'one' });
+      const cold = await create({ text: 'cold' });
+      const capped = await create({ maxClicks: 2 });
+      expect(await follow(warm.code)).toBe(302);
+      // Dropped from the cache here, so the next lookup has to ask Redis (which will hang).
+      served.server.subscriber?.emit('message', '', cold.code);
+
+      proxy.silent = true;
+      expect(await within(1_000, follow(warm.code))).toBe(302);
+      expect(await within(1_000, follow(cold.code))).toBe(302);
+      expect(
+        (
+          await within(2_000, Promise.all([follow(capped.code), follow(capped.code), follow(capped.code)]))
+        ).sort(),
+      ).toEqual([302, 302, 410]);
+      const patched = await within(2_000, served.call('PATCH', `/api/links/${warm.id}`, { text: 'two' }));
+      expect(patched.statusCode).toBe(200);
+    } finally {
+      proxy.silent = false;
+      await served.close();
+    }
+  });
 });
