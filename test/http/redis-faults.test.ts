@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -13,7 +14,7 @@ import {
   redisProblem,
   scaleOutProblem,
 } from '../support/services.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { startSilentServer, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 const PHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -91,6 +92,24 @@ describeEachBackend('Redis is optional and degrades', (backend) => {
     expect(redirect.headers.get('location')).toMatch(/^https:\/\/shop\.example\/spring/);
     expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ status: 'ok', redis: 'down' });
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^chatmark_redis_up 0$/m);
+  });
+
+  it('starts and serves against a Redis that accepts connections and never answers', async () => {
+    const silent = await startSilentServer();
+    try {
+      const started = Date.now();
+      t = await startTestServer(backend, { REDIS_URL: `redis://127.0.0.1:${silent.port}` });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      const base = await listen(t.server);
+      const link = await api(base, 'POST', '/api/links', WEB_LINK);
+      expect(link.status).toBe(201);
+      expect((await follow(base, String(link.body.code))).status).toBe(302);
+      expect(await redisHealth(base)).toBe('down');
+    } finally {
+      await t?.close();
+      t = undefined;
+      await silent.close();
+    }
   });
 
   describe('with Redis behind a proxy that is cut mid-run', () => {
@@ -182,6 +201,21 @@ describe('a committed write while Redis is cut: two servers on one PostgreSQL', 
     await proxy.restore();
     for (const base of [a!, b!]) {
       expect(await eventually(async () => (await follow(base, code)).status === 410, 5_000)).toBe(true);
+    }
+
+    // B's pub/sub connection came back subscribed (ioredis re-subscribes on reconnect).
+    const heard: string[] = [];
+    servers[1]!.subscriber?.on('message', (_channel: string, message: string) => heard.push(message));
+    const publisher = new Redis(REDIS_URL);
+    try {
+      expect(
+        await eventually(async () => {
+          await publisher.publish(`test:${schema}:link-invalidate`, 'probe');
+          return heard.includes('probe');
+        }, 5_000),
+      ).toBe(true);
+    } finally {
+      publisher.disconnect();
     }
   }, 20_000);
 });
