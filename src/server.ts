@@ -120,7 +120,10 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     redis,
     redisPrefix: config.redisPrefix,
     onFallback: (error) =>
-      warnAtMostEvery10s({ err: error }, 'click limit: Redis failed, counting in the store'),
+      warnAtMostEvery10s(
+        { err: error },
+        'click limit: Redis or the store failed; using the other, or letting the click through',
+      ),
   });
   if (subscriber) {
     subscriber.on('message', (_channel: string, code: string) => links.forget(code));

@@ -37,7 +37,7 @@ export interface ClickLimitOptions {
   redis?: Redis | undefined;
   /** Namespace of the Redis keys (`chatmark:` by default). */
   redisPrefix?: string;
-  /** Told when Redis failed and the store's counter was used instead. */
+  /** Told when Redis failed and the store's counter was used instead, or the store failed too. */
   onFallback?: (error: unknown) => void;
 }
 
@@ -65,7 +65,7 @@ export class ClickLimit {
     }
   }
 
-  /** Reserves one of the link's `max` clicks; false when none is left. */
+  /** Reserves one of the link's `max` clicks; false when none is left. Never rejects. */
   async take(linkId: number, max: number): Promise<boolean> {
     const { redis } = this;
     if (redis?.status === 'ready') {
@@ -76,7 +76,14 @@ export class ClickLimit {
         this.options.onFallback?.(error);
       }
     }
-    return this.takeInStore(linkId, max);
+    try {
+      return await this.takeInStore(linkId, max);
+    } catch (error) {
+      // Neither counter answers: the link keeps working (its click is spilled like any other)
+      // rather than going dark for the length of the outage.
+      this.options.onFallback?.(error);
+      return true;
+    }
   }
 
   private async takeInRedis(redis: RedisWithTake, linkId: number, max: number): Promise<boolean> {

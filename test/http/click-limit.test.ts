@@ -5,11 +5,13 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { ClickLimit } from '../../src/redirect/click-limit.js';
 import { buildServer, type Server } from '../../src/server.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../support/server.js';
 import {
   BACKENDS,
   describeEachBackend,
+  dropTestSchemas,
   POSTGRES_URL,
   REDIS_URL,
   scaleOutProblem,
@@ -65,6 +67,32 @@ async function humanClicks(server: Server, id: number): Promise<number> {
   });
   return (response.json() as { humanClicks: number }).humanClicks;
 }
+
+afterAll(dropTestSchemas);
+
+describeEachBackend('ClickLimit on the store', (backend) => {
+  it('counts exactly in the store, and lets clicks through (telling why) when the store fails too', async () => {
+    const store = await backend.open();
+    try {
+      const limit = new ClickLimit({ db: store.db });
+      const takes = await Promise.all(Array.from({ length: 8 }, () => limit.take(41, 5)));
+      expect(takes.filter(Boolean)).toHaveLength(5);
+
+      const failures: unknown[] = [];
+      const broken = store.db.withPlugin({
+        transformQuery: () => {
+          throw new Error('store down');
+        },
+        transformResult: async (args) => args.result,
+      });
+      const failing = new ClickLimit({ db: broken, onFallback: (error) => failures.push(error) });
+      expect(await failing.take(42, 5)).toBe(true);
+      expect(String(failures[0])).toContain('store down');
+    } finally {
+      await store.close();
+    }
+  });
+});
 
 describeEachBackend('maxClicks on one server', (backend) => {
   let t: TestServer;
