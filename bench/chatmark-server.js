@@ -16,7 +16,11 @@ const env = {
   RATE_LIMIT_PER_MINUTE: '0',
   LOG_LEVEL: 'warn',
   ...(process.env.BENCH_DATABASE_URL
-    ? { DATABASE_URL: process.env.BENCH_DATABASE_URL, DATABASE_SCHEMA: process.env.BENCH_DATABASE_SCHEMA }
+    ? {
+        DATABASE_URL: process.env.BENCH_DATABASE_URL,
+        DATABASE_SCHEMA: process.env.BENCH_DATABASE_SCHEMA,
+        CHATMARK_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijklmnop',
+      }
     : {}),
   ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}),
 };

@@ -172,7 +172,11 @@ export async function benchScale() {
     CHATMARK_API_KEY: KEY,
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
-    ...(postgres && { DATABASE_URL: postgres, DATABASE_SCHEMA: schema }),
+    ...(postgres && {
+      DATABASE_URL: postgres,
+      DATABASE_SCHEMA: schema,
+      CHATMARK_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijklmnop',
+    }),
   });
   const server = await buildServer(config, { logger: false });
   const api = async (url, body) =>

@@ -39,6 +39,16 @@ const schema = z.object({
   CHATMARK_API_KEY: optionalString.pipe(
     z.string().min(24, 'CHATMARK_API_KEY must be at least 24 characters').optional(),
   ),
+  /**
+   * The key of the identity hashes (email, phone), kept out of the database they protect. Required
+   * on PostgreSQL; on SQLite, unset means DATA_DIR/secret.key (made on first start).
+   */
+  CHATMARK_SECRET_KEY: optionalString.pipe(
+    z
+      .string()
+      .min(32, 'CHATMARK_SECRET_KEY must be at least 32 characters (openssl rand -base64 32)')
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Behind reverse proxies: how many of them stand in front of Chatmark. The client address is
@@ -94,6 +104,8 @@ export type Config = Readonly<{
    */
   allowedHosts: readonly string[];
   bootstrapApiKey: string | undefined;
+  /** CHATMARK_SECRET_KEY: the identity hashes' key; never stored in the database. */
+  secretKey: string | undefined;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** Reverse proxies in front of Chatmark whose X-Forwarded-For entries are trusted (0: none). */
   trustProxy: number;
@@ -148,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : defaultAllowedHosts(e.HOST, e.PORT),
     ),
     bootstrapApiKey: e.CHATMARK_API_KEY,
+    secretKey: e.CHATMARK_SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -32,11 +32,11 @@ import { openStore } from './store/open-store.js';
 import { createRedisClients } from './store/redis-client.js';
 import {
   getOrCreateSetting,
-  IDENTITY_KEY_SETTING,
   REF_TOKEN_KEY_SETTING,
   reserveSequenceBlock,
 } from './store/settings.repository.js';
-import { createIdentityHasher } from './services/identity.js';
+import { openIdentityHasher } from './services/identity-key.js';
+import { secretKeySource } from './services/secret-key.js';
 import { eventRoutes } from './http/routes/events.js';
 import { spendRoutes } from './http/routes/spend.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
@@ -81,9 +81,9 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     codec: createRefCodec(
       await getOrCreateSetting(store.db, REF_TOKEN_KEY_SETTING, () => randomBytes(32).toString('base64url')),
     ),
-    identities: createIdentityHasher(
-      await getOrCreateSetting(store.db, IDENTITY_KEY_SETTING, () => randomBytes(32).toString('base64url')),
-    ),
+    // A missing CHATMARK_SECRET_KEY on PostgreSQL fails here, naming it (after the store opened,
+    // so that an unreachable database is reported as such first).
+    identities: await openIdentityHasher(store.db, secretKeySource(config)),
   }))().catch(async (error: unknown) => {
     // A start refused here (a key that clashes, a wrong secret) leaves nothing open behind it.
     await store.close();

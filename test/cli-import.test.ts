@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProgressBar, renderProgress } from '../src/cli/progress.js';
-import { createIdentityHasher } from '../src/services/identity.js';
+import { openIdentityHasher } from '../src/services/identity-key.js';
 import { insertCampaign } from '../src/store/campaigns.repository.js';
 import { listCosts } from '../src/store/costs.repository.js';
 import type { StoreDb } from '../src/store/dialect.js';
 import { insertLink } from '../src/store/links.repository.js';
 import { openStore } from '../src/store/open-store.js';
-import { getSetting, IDENTITY_KEY_SETTING } from '../src/store/settings.repository.js';
 import { type CliRun, jsonOf, runCli } from './support/run-cli.js';
 
 // `chatmark import exposures|costs` through the real bin (needs a build: `npx tsc -p
@@ -136,13 +135,12 @@ describe.concurrent('chatmark import exposures', () => {
     });
 
     await f.inspect(async ({ db }) => {
-      const key = await getSetting(db, IDENTITY_KEY_SETTING);
-      expect(key).toBeDefined();
-      const hasher = createIdentityHasher(key ?? '');
+      // The server's keys: the store's own and the secret in DATA_DIR/secret.key the CLI made.
+      const hasher = await openIdentityHasher(db, { kind: 'file', path: join(f.dir, 'secret.key') });
       const identities = await db.selectFrom('identities').select(['contact_id', 'kind', 'value']).execute();
       const contactOf = (kind: string, value: string) =>
         identities.find((i) => i.kind === kind && i.value === value)?.contact_id;
-      // The CLI used the store's identity key, so it hashes exactly as the server does.
+      // The CLI used the store's identity keys, so it hashes exactly as the server does.
       const ana = contactOf('email', hasher.email('ana.lopez@example.com').value);
       const us = contactOf('phone', hasher.phone('+14155552671').value);
       const uk = contactOf('phone', hasher.phone('+447911123456').value);

@@ -3,12 +3,32 @@ import type { Db } from './db.js';
 /** The setting that holds the ref-token key (created on first start; tokens decode only with it). */
 export const REF_TOKEN_KEY_SETTING = 'ref_token_key';
 
-/** The key of the HMACs that stand for email addresses and phone numbers (never stored in clear). */
+/**
+ * The store's half of the keys of the HMACs that stand for email addresses and phone numbers; the
+ * other half, the secret key, is never in the database (services/identity.ts says why both).
+ */
 export const IDENTITY_KEY_SETTING = 'identity_key';
+
+/**
+ * A check value of the secret key the stored identities are hashed with (an HMAC of a constant,
+ * which tells nothing about the key): its absence means they are not re-keyed with a secret yet,
+ * and a start with another secret is refused instead of silently losing every contact's match.
+ */
+export const IDENTITY_SECRET_CHECK_SETTING = 'identity_secret_check';
 
 export async function getSetting(db: Db, name: string): Promise<string | undefined> {
   const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
   return row?.value;
+}
+
+/** Stores the setting unless it exists; true when this call stored it. */
+export async function insertSettingIfAbsent(db: Db, name: string, value: string): Promise<boolean> {
+  const result = await db
+    .insertInto('settings')
+    .values({ name, value })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 /**

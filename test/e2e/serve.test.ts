@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { getSetting, REF_TOKEN_KEY_SETTING } from '../../src/store/settings.repository.js';
 import { startServeProcess } from '../support/process.js';
 import { jsonOf, runCli } from '../support/run-cli.js';
+import { SECRET_KEY } from '../support/server.js';
 import { describeEachBackend, POSTGRES_URL } from '../support/services.js';
 
 const KEY = 'cm_e2eadmin_0123456789abcdefghijklmnop';
@@ -37,7 +38,9 @@ describeEachBackend('chatmark serve (a real process)', (backend) => {
       DATA_DIR: dir,
       CHATMARK_API_KEY: KEY,
       RATE_LIMIT_PER_MINUTE: '0',
-      ...(backend.name === 'postgres' ? { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema } : {}),
+      ...(backend.name === 'postgres'
+        ? { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema, CHATMARK_SECRET_KEY: SECRET_KEY }
+        : {}),
     };
   });
 

@@ -9,6 +9,7 @@ import { createRefCodec } from '../../src/domain/ref-token.js';
 import { openStore } from '../../src/store/open-store.js';
 import { getSetting, REF_TOKEN_KEY_SETTING } from '../../src/store/settings.repository.js';
 import { startServeProcess } from '../support/process.js';
+import { SECRET_KEY } from '../support/server.js';
 import { describeEachBackend, POSTGRES_URL } from '../support/services.js';
 
 const KEY = 'cm_e2eadmin_0123456789abcdefghijklmnop';
@@ -102,7 +103,9 @@ describeEachBackend(
         DATA_DIR: dir,
         CHATMARK_API_KEY: KEY,
         RATE_LIMIT_PER_MINUTE: '0',
-        ...(proxy ? { DATABASE_URL: proxied.toString(), DATABASE_SCHEMA: schema } : {}),
+        ...(proxy
+          ? { DATABASE_URL: proxied.toString(), DATABASE_SCHEMA: schema, CHATMARK_SECRET_KEY: SECRET_KEY }
+          : {}),
       };
       const serve = await startServeProcess(env);
       cleanups.push(() => serve.child.kill('SIGKILL'));

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ClickLimit } from '../../src/redirect/click-limit.js';
 import { buildServer, type Server } from '../../src/server.js';
-import { ADMIN_KEY, startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_KEY, SECRET_KEY, startTestServer, type TestServer } from '../support/server.js';
 import {
   BACKENDS,
   describeEachBackend,
@@ -153,6 +153,7 @@ function twoServers(withRedis: boolean) {
         DATA_DIR: mkdtempSync(join(tmpdir(), 'chatmark-cl-')),
         DATABASE_URL: POSTGRES_URL,
         DATABASE_SCHEMA: schema,
+        CHATMARK_SECRET_KEY: SECRET_KEY,
         CHATMARK_API_KEY: ADMIN_KEY,
         ...(withRedis ? { REDIS_URL, REDIS_PREFIX: prefix } : {}),
       };

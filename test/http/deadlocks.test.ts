@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { buildServer, type Server } from '../../src/server.js';
 import type { ClickRecord } from '../../src/store/clicks.repository.js';
 import { openStore } from '../../src/store/open-store.js';
-import { ADMIN_KEY } from '../support/server.js';
+import { ADMIN_KEY, SECRET_KEY } from '../support/server.js';
 import { POSTGRES_URL, BACKENDS } from '../support/services.js';
 
 const postgresProblem = BACKENDS.find((b) => b.name === 'postgres')?.skipReason ?? null;
@@ -102,6 +102,7 @@ describe('two servers on one PostgreSQL: concurrent clicks on shared rollup rows
       const env = {
         DATA_DIR: mkdtempSync(join(tmpdir(), 'chatmark-dl-')),
         DATABASE_URL: url.toString(),
+        CHATMARK_SECRET_KEY: SECRET_KEY,
         CHATMARK_API_KEY: ADMIN_KEY,
         RATE_LIMIT_PER_MINUTE: '0',
       };

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { buildServer, type Server } from '../../src/server.js';
-import { ADMIN_KEY, startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN_KEY, SECRET_KEY, startTestServer, type TestServer } from '../support/server.js';
 import {
   describeEachBackend,
   POSTGRES_URL,
@@ -174,6 +174,7 @@ describe('a committed write while Redis is cut: two servers on one PostgreSQL', 
       DATA_DIR: mkdtempSync(join(tmpdir(), 'chatmark-rf-')),
       DATABASE_URL: POSTGRES_URL,
       DATABASE_SCHEMA: schema,
+      CHATMARK_SECRET_KEY: SECRET_KEY,
       REDIS_URL: redisUrlAt(proxy.port),
       REDIS_PREFIX: `test:${schema}:`,
       CHATMARK_API_KEY: ADMIN_KEY,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { LinkCache } from '../../src/redirect/link-cache.js';
 import { buildServer, type Server } from '../../src/server.js';
-import { ADMIN_KEY } from '../support/server.js';
+import { ADMIN_KEY, SECRET_KEY } from '../support/server.js';
 import { BACKENDS, POSTGRES_URL, REDIS_URL, scaleOutProblem } from '../support/services.js';
 
 const UA =
@@ -32,6 +32,7 @@ describe('scale-out: two servers on PostgreSQL + Redis', () => {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'chatmark-so-')),
       DATABASE_URL: POSTGRES_URL,
       DATABASE_SCHEMA: schema,
+      CHATMARK_SECRET_KEY: SECRET_KEY,
       REDIS_URL,
       REDIS_PREFIX: `test:${schema}:`,
       CHATMARK_API_KEY: ADMIN_KEY,
@@ -141,6 +142,7 @@ for (const withRedis of [true, false]) {
         DATA_DIR: mkdtempSync(join(tmpdir(), 'chatmark-sv-')),
         DATABASE_URL: POSTGRES_URL,
         DATABASE_SCHEMA: schema,
+        CHATMARK_SECRET_KEY: SECRET_KEY,
         CHATMARK_API_KEY: ADMIN_KEY,
         ...(withRedis ? { REDIS_URL, REDIS_PREFIX: prefix } : {}),
       };

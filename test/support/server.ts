@@ -12,6 +12,8 @@ const PHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 export const ADMIN_KEY = 'cm_testadmin_0123456789abcdefghijklmnop';
+/** CHATMARK_SECRET_KEY, required on PostgreSQL (SQLite tests use DATA_DIR/secret.key). */
+export const SECRET_KEY = 'test-secret-key-0123456789abcdefghijklmnop';
 
 export interface TestServer {
   server: Server;
@@ -49,6 +51,7 @@ export async function startTestServer(
     CHATMARK_API_KEY: ADMIN_KEY,
     CHATMARK_BASE_URL: 'https://cm.example',
     ...(backend.name === 'postgres' ? { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema } : {}),
+    ...(backend.name === 'postgres' ? { CHATMARK_SECRET_KEY: SECRET_KEY } : {}),
     ...env,
   };
   const config = loadConfig(fullEnv);

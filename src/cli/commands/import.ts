@@ -27,16 +27,14 @@ const KINDS = {
     noun: ['exposure', 'exposures'],
     existing: 'already there',
     async open(store) {
-      const { randomBytes } = await import('node:crypto');
-      const { getOrCreateSetting, IDENTITY_KEY_SETTING } = await import('../../store/settings.repository.js');
-      const { createIdentityHasher } = await import('../../services/identity.js');
+      const { loadConfig, processEnv } = await import('../../config.js');
+      const { openIdentityHasher } = await import('../../services/identity-key.js');
+      const { secretKeySource } = await import('../../services/secret-key.js');
       const { exposureImporter } = await import('../import/exposures.js');
       const { importCsv } = await import('../import/import-csv.js');
-      // The same call as buildServer (src/server.ts), so the CLI and the server hash alike.
-      const key = await getOrCreateSetting(store.db, IDENTITY_KEY_SETTING, () =>
-        randomBytes(32).toString('base64url'),
-      );
-      const importer = exposureImporter(store.db, createIdentityHasher(key));
+      // The same keys as buildServer (src/server.ts), so the CLI and the server hash alike.
+      const identities = await openIdentityHasher(store.db, secretKeySource(loadConfig(processEnv())));
+      const importer = exposureImporter(store.db, identities);
       return (file, onRow) => importCsv(store.db, file, importer, { onRow });
     },
   },
