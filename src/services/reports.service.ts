@@ -8,13 +8,20 @@ import {
   type Touch,
   type Windows,
 } from '../domain/attribution/index.js';
-import { checkRange } from '../domain/date-range.js';
+import { checkRange, MAX_RANGE_DAYS } from '../domain/date-range.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { computeKpis, type FunnelCounts, type Kpis } from '../domain/funnel.js';
 import { type Selectable, sql } from 'kysely';
 import { humanClicksByLink } from '../store/clicks.repository.js';
 import { createPacer, type Pacer } from './pacer.js';
-import { readDayVersions, readSlices, storeSlice } from '../store/report-slices.repository.js';
+import {
+  evictSlices,
+  markSlicesUsed,
+  nextSliceUse,
+  readDayVersions,
+  readSlices,
+  storeSlices,
+} from '../store/report-slices.repository.js';
 import type { Db } from '../store/db.js';
 import type { EventTouchTable } from '../store/schema.js';
 
@@ -38,6 +45,13 @@ const DAY = 86_400_000;
 const CHUNK_MS = 7 * DAY;
 /** Rows per page of a slice's conversions and touches: a page is read in a few milliseconds. */
 const PAGE = 2000;
+/**
+ * The report cache's bounds: a report writes at most a slice per day of the longest period, and
+ * the table keeps the most recently used slices up to a total (about a dozen year-long reports,
+ * or a few hundred monthly ones).
+ */
+export const MAX_SLICES_PER_REPORT = MAX_RANGE_DAYS;
+export const MAX_CACHED_SLICES = 5000;
 const NONE = '(none)';
 const UNATTRIBUTED = '(unattributed)';
 const dayNames = new Map<number, string>();
@@ -337,6 +351,12 @@ async function forEachSlice<C>(
     ...options,
   });
 
+  // The slices this report reads or writes are marked with its use number: the cache keeps the
+  // most recently used.
+  const use = wholeStore ? await nextSliceUse(db) : 0;
+  let hits = 0;
+  let stored = 0;
+
   // A week of day versions and cached slices at a time: memory holds a week of payloads at most.
   for (let chunk = params.from; chunk < params.to;) {
     const chunkEnd = Math.min(params.to, chunk - (chunk % DAY) + CHUNK_MS);
@@ -344,6 +364,7 @@ async function forEachSlice<C>(
     const versions = wholeStore ? (await readDayVersions(db, firstDay, chunkEnd)).versions : new Map();
     const cached = wholeStore ? await readSlices(db, signature, firstDay, chunkEnd) : new Map();
     await pace.step();
+    const fresh: { signature: string; day: number; version: number; payload: string }[] = [];
 
     for (let from = chunk; from < chunkEnd;) {
       // Day slices start at UTC midnight (a period starting mid-day has a short first slice); a
@@ -352,6 +373,7 @@ async function forEachSlice<C>(
       const version = versions.get(from) ?? 0;
       const hit = cacheable(from, to) ? cached.get(from) : undefined;
       if (hit && hit.version === version) {
+        hits += 1;
         merge(JSON.parse(hit.payload) as C);
         from = to;
         if (pace.due()) await pace.pause();
@@ -364,15 +386,19 @@ async function forEachSlice<C>(
         of: (type) =>
           results.filter((r) => r.type === type && (campaignId === undefined || r.eligible.some(inCampaign))),
       });
-      if (cacheable(from, to)) {
-        await storeSlice(db, { signature, day: from, version, payload: JSON.stringify(part) });
+      if (cacheable(from, to) && stored + fresh.length < MAX_SLICES_PER_REPORT) {
+        fresh.push({ signature, day: from, version, payload: JSON.stringify(part) });
       }
       merge(part);
       await pace.step();
       from = to;
     }
+    await storeSlices(db, fresh, use);
+    stored += fresh.length;
     chunk = chunkEnd;
   }
+  if (hits > 0) await markSlicesUsed(db, signature, params.from - (params.from % DAY), params.to, use);
+  if (stored > 0) await evictSlices(db, MAX_CACHED_SLICES);
 }
 
 /**

@@ -63,19 +63,72 @@ export async function readSlices(
   return new Map(rows.map((r) => [Number(r.day), { version: Number(r.version), payload: r.payload }]));
 }
 
-/** Keeps a slice (one row per signature and day: the newest replaces the last). */
-export async function storeSlice(
+/** The use number of a report about to read and write slices: one more than any so far. */
+export async function nextSliceUse(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('report_slices')
+    .select((eb) => eb.fn.max('last_use').as('last'))
+    .executeTakeFirst();
+  return Number(row?.last ?? 0) + 1;
+}
+
+/** Marks a signature's slices in [from, to) as used by report `use` (they were just read). */
+export async function markSlicesUsed(
   db: Db,
-  slice: { signature: string; day: number; version: number; payload: string },
+  signature: string,
+  from: number,
+  to: number,
+  use: number,
 ): Promise<void> {
   await db
+    .updateTable('report_slices')
+    .set({ last_use: use })
+    .where('signature', '=', signature)
+    .where('day', '>=', from)
+    .where('day', '<', to)
+    .execute();
+}
+
+/** Keeps slices (one row per signature and day: the newest replaces the last), in one statement. */
+export async function storeSlices(
+  db: Db,
+  slices: readonly { signature: string; day: number; version: number; payload: string }[],
+  use: number,
+): Promise<void> {
+  if (slices.length === 0) return;
+  await db
     .insertInto('report_slices')
-    .values(slice)
+    .values(slices.map((slice) => ({ ...slice, last_use: use })))
     .onConflict((oc) =>
       oc.columns(['signature', 'day']).doUpdateSet({
         version: sql<number>`excluded.version`,
         payload: sql<string>`excluded.payload`,
+        last_use: sql<number>`excluded.last_use`,
       }),
     )
     .execute();
+}
+
+/**
+ * Holds the cache to `keep` rows: drops the least recently used beyond that (a cached slice is
+ * only a shortcut: a report recomputes what is gone). Returns how many rows it dropped.
+ */
+export async function evictSlices(db: Db, keep: number): Promise<number> {
+  const { n } = await db
+    .selectFrom('report_slices')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const excess = Number(n) - keep;
+  if (excess <= 0) return 0;
+  const oldest = db
+    .selectFrom('report_slices')
+    .select(['signature', 'day'])
+    .orderBy('last_use')
+    .orderBy('day')
+    .limit(excess);
+  await db
+    .deleteFrom('report_slices')
+    .where((eb) => eb(eb.refTuple('signature', 'day'), 'in', oldest.$asTuple('signature', 'day')))
+    .execute();
+  return excess;
 }

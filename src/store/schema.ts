@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table shapes, one interface per table, shared by both dialects. Conventions that keep the queries
@@ -264,6 +264,8 @@ export interface ReportSliceTable {
   day: number;
   version: number;
   payload: string;
+  /** The report that last read or wrote the row (a counter): the least recently used go first. */
+  last_use: ColumnType<number, number | undefined, number>;
 }
 
 /** Spend per campaign, day and currency; importing the same day again replaces it. */

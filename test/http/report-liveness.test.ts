@@ -169,6 +169,12 @@ describeEachBackend('a year-long report does not stall the server', (backend) =>
     expect(Math.round(sum((r) => r.conversions)) + run.body.unattributed).toBe(purchases);
     expect(sum((r) => r.chats_started)).toBe(chats);
     expect(rows.find((r) => r.key === '2026-11-23')?.conversions).toBeGreaterThanOrEqual(SPIKE);
+    // The report cache took one slice per whole day of the period, no more.
+    const { n } = await t.server.store.db
+      .selectFrom('report_slices')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(366);
   });
 
   it('answers /healthz within 1 s during one campaign’s year-long funnel and the attribution report', async (ctx) => {

@@ -94,6 +94,12 @@ describeEachBackend('ranged reads are bounded', (backend) => {
       from: '2024-01-01T00:00:00.000Z',
       to: '2025-01-01T00:00:00.000Z',
     });
+    // The report cache: one slice per whole day, 366 at most for the longest period, and none
+    // more when it is asked again.
+    expect(await slices()).toBe(366);
+    const again = await t.call('GET', '/api/reports/funnel?from=2024-01-01&to=2024-12-31');
+    expect(again.json()).toEqual(year.json());
+    expect(await slices()).toBe(366);
   });
 
   it.each([

@@ -8,6 +8,7 @@ import * as m005 from './005-event-touches.js';
 import * as m006 from './006-daily-click-rollups.js';
 import * as m007 from './007-report-slices.js';
 import * as m008 from './008-link-versions.js';
+import * as m009 from './009-report-slice-use.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see 001: migrations see the schema of their own time
 type Up = (db: Kysely<any>, dialect: DialectInfo) => Promise<void>;
@@ -22,6 +23,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['006-daily-click-rollups', m006.up],
   ['007-report-slices', m007.up],
   ['008-link-versions', m008.up],
+  ['009-report-slice-use', m009.up],
 ];
 
 export function migrationProvider(dialect: DialectInfo): MigrationProvider {
