@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { insertLink } from '../../src/store/links.repository.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
 
@@ -68,5 +69,38 @@ describeEachBackend('link cache revalidation', (backend) => {
       expect(performance.now() - changed).toBeLessThan(2_000);
       await new Promise((r) => setTimeout(r, 50));
     }
+  });
+
+  it('answers concurrent first requests for a code with one store lookup', async () => {
+    // Written straight to the store: no API call has cached it.
+    const link = await insertLink(
+      t.server.store.db,
+      {
+        code: 'coldcode',
+        campaignId: null,
+        channel: 'whatsapp',
+        target: { phone: '+447911123456' },
+        text: null,
+        utm: {},
+        variant: null,
+        expiresAt: null,
+        maxClicks: null,
+        createdBy: null,
+      },
+      t.clock.now,
+    );
+    // Through inject: all 20 are in flight before the first lookup can finish, on either engine.
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const response = await t.server.app.inject({
+          method: 'GET',
+          url: `/${link.code}`,
+          headers: { 'user-agent': PHONE_UA },
+        });
+        return response.statusCode;
+      }),
+    );
+    expect(statuses).toEqual(Array(20).fill(302));
+    expect((await lookups(t)).store).toBe(1);
   });
 });
