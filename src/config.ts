@@ -179,12 +179,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   });
 }
 
-/** This machine's own names, and the listening address when it is a specific one, on the server port. */
+/**
+ * This machine's own names, and the listening address when it is a specific one, on the server
+ * port. `PORT=0` lets the system pick the port at listen time, so the names are allowed on any port.
+ */
 function defaultAllowedHosts(host: string, port: number): string[] {
   const names = ['localhost', '127.0.0.1', '[::1]'];
   const own = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   if (host !== '0.0.0.0' && host !== '::' && !names.includes(own)) names.push(own.toLowerCase());
-  return names.map((name) => `${name}:${port}`);
+  return port === 0 ? names : names.map((name) => `${name}:${port}`);
 }
 
 /** The environment of this process; kept here so nothing else touches `process.env`. */

@@ -83,6 +83,15 @@ describeEachBackend('the origin of short links and webhook URLs', (backend) => {
     expect(await origins(proxied, headers)).toEqual({ link: expected, webhook: expected });
   });
 
+  it("with PORT=0 (a port the system picks) allows this machine's names on any port, nothing else", async () => {
+    const anyPort = await start({ PORT: '0' });
+    expect(await origins(anyPort, { host: '127.0.0.1:39383' })).toEqual({
+      link: 'http://127.0.0.1:39383',
+      webhook: 'http://127.0.0.1:39383',
+    });
+    expect((await origins(anyPort, { host: 'evil.example:39383' })).link).toBe('http://localhost:0');
+  });
+
   it('uses CHATMARK_BASE_URL whatever the request says', async () => {
     const based = await start({ CHATMARK_BASE_URL: 'https://cm.example/', TRUST_PROXY: '1' });
     const expected = 'https://cm.example';
