@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -358,4 +359,102 @@ describeEachBackend('contacts: big batches at once', (backend) => {
     expect(Number(identities.n)).toBe(2400);
     expect(Number(identities.contacts)).toBe(1200);
   }, 60_000);
+});
+
+/** spec/channels.md §1.6: a WhatsApp Cloud API text message from `from` (digits). */
+const whatsappMessage = (text: string, id: string, from: string) => ({
+  object: 'whatsapp_business_account',
+  entry: [
+    {
+      id: '102290129340398',
+      changes: [
+        {
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+            contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: from }],
+            messages: [{ from, id, timestamp: '1763900000', type: 'text', text: { body: text } }],
+          },
+        },
+      ],
+    },
+  ],
+});
+
+describeEachBackend('contacts: a chat webhook and the shop at the same moment', (backend) => {
+  const SECRET = 'wa-app-secret';
+  let t: TestServer;
+  beforeAll(async () => {
+    if (backend.skipReason) return;
+    t = await startTestServer(
+      backend,
+      { WHATSAPP_APP_SECRET: SECRET, WHATSAPP_VERIFY_TOKEN: 'v' },
+      { now: NOW },
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('a WhatsApp chat start and a purchase by phone about a new person make one contact', async (ctx) => {
+    if (backend.skipReason) return ctx.skip(backend.skipReason);
+    const campaign = (await t.call('POST', '/api/campaigns', { name: 'WhatsApp', owner: 'ana' })).json();
+    const link = (
+      await t.call('POST', '/api/links', {
+        campaignId: campaign.id,
+        channel: 'whatsapp',
+        target: { phone: '+15550783881' },
+      })
+    ).json();
+    const requests = [];
+    for (let n = 0; n < 50; n++) {
+      const token = await t.click(link.code);
+      const digits = `447911${String(105_000 + n)}`;
+      const body = JSON.stringify(
+        whatsappMessage(
+          `Hi! I'd like the offer (ref ${token.slice(0, 4)}-${token.slice(4)})`,
+          `wamid.c${n}`,
+          digits,
+        ),
+      );
+      requests.push(
+        t.server.app.inject({
+          method: 'POST',
+          url: '/webhooks/whatsapp',
+          payload: body,
+          headers: {
+            'content-type': 'application/json',
+            'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+          },
+        }),
+        t.call('POST', '/api/events', {
+          type: 'purchase',
+          occurredAt: at(60),
+          idempotencyKey: `wa-buy-${n}`,
+          contact: { phone: `+${digits}`, email: `wa.${n}@example.com` },
+          value: { amount: 1200, currency: 'USD' },
+        }),
+      );
+    }
+    const answers = await Promise.all(requests);
+    expect(answers.filter((r) => r.statusCode >= 300).map((r) => `${r.statusCode} ${r.body}`)).toEqual([]);
+    const people = await t.server.store.db
+      .selectFrom('identities')
+      .select((eb) => [
+        eb.fn.count<number>('contact_id').distinct().as('contacts'),
+        eb.fn.countAll<number>().as('n'),
+      ])
+      .executeTakeFirstOrThrow();
+    // A hashed phone and an email per person, all 50 people on 50 contacts.
+    expect(Number(people.n)).toBe(100);
+    expect(Number(people.contacts)).toBe(50);
+    const report = (
+      await t.call(
+        'GET',
+        `/api/reports/attribution?${RANGE}&groupBy=campaign&model=last_touch&campaignId=${campaign.id}`,
+      )
+    ).json();
+    expect(report.rows.find((r: { key: string }) => r.key === campaign.slug)?.credited).toBe(50);
+  });
 });
