@@ -17,7 +17,7 @@ import {
   unredeemDiscountCode,
 } from '../store/discount-codes.repository.js';
 import { type EventRecord, eventsByKeys, getEventByKey, insertEvent } from '../store/events.repository.js';
-import { lockKeys } from '../store/locks.js';
+import { KEY_LOCK_BUDGET, lockKeys, needsKeyLocks } from '../store/locks.js';
 import { transactionWithRetry } from '../store/retry.js';
 import { refreshEventTouches } from '../store/touches.repository.js';
 import type { IdentityHasher } from './identity.js';
@@ -65,6 +65,13 @@ function chunks<T>(items: readonly T[]): T[][] {
   return out;
 }
 
+/** The click number of a click id or ref token as given (undefined when it is not one). */
+function clickNumberOf(given: string | undefined, codec: RefCodec): number | undefined {
+  if (given === undefined) return undefined;
+  const token = normalizeRefToken(given);
+  return token === undefined ? undefined : codec.decode(token);
+}
+
 interface ChatRow {
   contactId: number;
   campaignId: number | null;
@@ -102,31 +109,43 @@ class BatchContext {
   }
 
   clickNumber(given: string | undefined): number | undefined {
-    if (given === undefined) return undefined;
-    const token = normalizeRefToken(given);
-    return token === undefined ? undefined : this.codec.decode(token);
+    return clickNumberOf(given, this.codec);
+  }
+
+  /**
+   * What the item decides on, locked before it is read (store/locks.ts: one sorted order for every
+   * writer, so batches about the same person take turns and cannot deadlock): its key, its
+   * identities, its click (whose chat's contact it may join) and its discount code.
+   */
+  static lockKeysOf(input: EventInput & { identityList: Identity[] }, codec: RefCodec): string[] {
+    const click = clickNumberOf(input.clickId ?? input.ref, codec);
+    return [
+      `event:${input.idempotencyKey}`,
+      ...input.identityList.map(identityLockKey),
+      ...(click === undefined ? [] : [`click:${click}`]),
+      ...(input.discountCode === undefined ? [] : [`code:${normalizeDiscountCode(input.discountCode)}`]),
+    ];
+  }
+
+  private async readExisting(keys: readonly string[]): Promise<void> {
+    for (const chunk of chunks(keys)) {
+      for (const event of await eventsByKeys(this.db, chunk)) this.existing.set(event.idempotencyKey, event);
+    }
   }
 
   async load(inputs: readonly (EventInput & { identityList: Identity[] })[]): Promise<void> {
     const db = this.db;
-    // Everything the batch decides on is locked before it is read (one sorted order for every
-    // writer, so batches about the same person take turns and cannot deadlock): the keys, the
-    // identities, the clicks (whose chat's contact an event may join) and single-use codes.
+    await this.readExisting(inputs.map((i) => i.idempotencyKey));
+    // A redelivery of events all recorded already has nothing to decide: it answers without
+    // queueing for the locks behind the other copies of itself.
+    const fresh = inputs.filter((i) => !this.existing.has(i.idempotencyKey));
+    if (fresh.length === 0) return;
     await lockKeys(
       db,
-      inputs.flatMap((input) => {
-        const click = this.clickNumber(input.clickId ?? input.ref);
-        return [
-          `event:${input.idempotencyKey}`,
-          ...input.identityList.map(identityLockKey),
-          ...(click === undefined ? [] : [`click:${click}`]),
-          ...(input.discountCode === undefined ? [] : [`code:${normalizeDiscountCode(input.discountCode)}`]),
-        ];
-      }),
+      inputs.flatMap((input) => BatchContext.lockKeysOf(input, this.codec)),
     );
-    for (const keys of chunks(inputs.map((i) => i.idempotencyKey))) {
-      for (const event of await eventsByKeys(db, keys)) this.existing.set(event.idempotencyKey, event);
-    }
+    // Recorded meanwhile by the writer whose lock we waited for.
+    await this.readExisting(fresh.map((i) => i.idempotencyKey));
     const numbers = [...new Set(inputs.flatMap((i) => this.clickNumber(i.clickId ?? i.ref) ?? []))];
     for (const ids of chunks(numbers)) {
       const rows = await db
@@ -414,9 +433,10 @@ function checkPlausible(input: EventInput, now: number): void {
 }
 
 /**
- * Records a batch of events in one transaction, each once per idempotency key. Every item gets
- * its own result: the recorded event (new, or the original on a retry) or the ChatmarkError that
- * refused it; refused items write nothing and the valid ones are kept.
+ * Records a batch of events in one transaction (on PostgreSQL, one per run of items that fits the
+ * lock budget, in order), each once per idempotency key. Every item gets its own result: the
+ * recorded event (new, or the original on a retry) or the ChatmarkError that refused it; refused
+ * items write nothing and the valid ones are kept.
  */
 export async function recordEvents(
   deps: EventDeps,
@@ -438,6 +458,43 @@ export async function recordEvents(
       throw error;
     }
   });
+  const results: (RecordedEvent | ChatmarkError)[] = [];
+  const parts = needsKeyLocks(deps.store.db) ? partByLocks(prepared, deps.codec) : [prepared];
+  for (const part of parts) results.push(...(await recordPart(deps, part, now)));
+  return results;
+}
+
+/**
+ * Consecutive runs of items, each with no more keys to lock than the lock table allows a
+ * transaction (store/locks.ts): a big batch is written as several transactions in its order.
+ */
+function partByLocks<T extends (EventInput & { identityList: Identity[] }) | ChatmarkError>(
+  items: readonly T[],
+  codec: RefCodec,
+): T[][] {
+  const parts: T[][] = [];
+  let part: T[] = [];
+  let keys = new Set<string>();
+  for (const item of items) {
+    const own = isChatmarkError(item) ? [] : BatchContext.lockKeysOf(item, codec);
+    if (part.length > 0 && keys.size + own.filter((k) => !keys.has(k)).length > KEY_LOCK_BUDGET) {
+      parts.push(part);
+      part = [];
+      keys = new Set();
+    }
+    part.push(item);
+    for (const key of own) keys.add(key);
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
+/** Records a run of a batch's items in one transaction. */
+function recordPart(
+  deps: EventDeps,
+  prepared: readonly ((EventInput & { identityList: Identity[] }) | ChatmarkError)[],
+  now: number,
+): Promise<(RecordedEvent | ChatmarkError)[]> {
   // A batch that loses a race (a deadlock with a writer that does not lock in our order, an
   // identity taken meanwhile) is run again from the start and then reads the winner's rows.
   return transactionWithRetry(deps.store.db, async (trx) => {

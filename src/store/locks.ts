@@ -9,9 +9,15 @@ const ALL_KEYS = 7303;
 /**
  * PostgreSQL keeps every lock in one shared table of about `max_locks_per_transaction` (64) per
  * connection: a 1,000-event batch locking each key would fill it ("out of shared memory") as soon
- * as a few ran at once. A writer of more keys than this locks them all instead.
+ * as a few ran at once. Writers split their work into transactions of at most this many keys; one
+ * that still has more locks all keys instead (and so waits for, and stalls, every other writer).
  */
-const MAX_KEY_LOCKS = 64;
+export const KEY_LOCK_BUDGET = 64;
+
+/** Whether writers must lock their keys here (PostgreSQL); SQLite has one writer at a time. */
+export function needsKeyLocks(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
 
 /** A key's lock number: 32 bits of its SHA-256 (two keys sharing one only wait for each other). */
 function lockNumber(key: string): number {
@@ -30,10 +36,10 @@ function lockNumber(key: string): number {
  * @example await lockKeys(trx, ['identity:email\u0000<hmac>', 'event:order-1001'])
  */
 export async function lockKeys(db: Db, keys: Iterable<string>): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  if (!needsKeyLocks(db)) return;
   const numbers = [...new Set([...keys].map(lockNumber))].sort((a, b) => a - b);
   if (numbers.length === 0) return;
-  if (numbers.length > MAX_KEY_LOCKS) {
+  if (numbers.length > KEY_LOCK_BUDGET) {
     await sql`select pg_advisory_xact_lock(${sql.lit(ALL_KEYS)}, 0)`.execute(db);
     return;
   }

@@ -317,7 +317,7 @@ describeEachBackend('contacts: big batches at once', (backend) => {
     await t?.close();
   });
 
-  it('records four batches of 300 new people at once (too many to lock one by one), beside small batches about the same people', async (ctx) => {
+  it('records four batches of 300 new people at once (more keys than one transaction may lock), beside small batches about the same people', async (ctx) => {
     if (backend.skipReason) return ctx.skip(backend.skipReason);
     const who = (b: number, n: number) => ({
       externalId: `big-${b}-${n}`,
