@@ -139,4 +139,38 @@ describe('ClickNumbers', () => {
     await expect(numbers.take()).rejects.toThrow('connection reset');
     expect(await numbers.take()).toBe(500);
   });
+  it('keeps a spare block, so numbers last through a store outage, and retries a failed reservation after a pause, not per click', async () => {
+    let next = 1;
+    let down = false;
+    let attempts = 0;
+    const clock = { now: 0 };
+    const numbers = new ClickNumbers(
+      async (size) => {
+        attempts += 1;
+        if (down) throw new Error('database is locked');
+        const first = next;
+        next += size;
+        return first;
+      },
+      10,
+      30_000,
+      () => clock.now,
+    );
+    expect(await numbers.take()).toBe(1);
+    await new Promise((r) => setImmediate(r)); // the spare block arrives
+    down = true;
+    const taken: number[] = [];
+    // The current block's 9 numbers and the spare's 10, while every reservation fails.
+    for (let i = 0; i < 19; i += 1) taken.push(await numbers.take());
+    expect(taken).toEqual(Array.from({ length: 19 }, (_, i) => i + 2));
+    await new Promise((r) => setImmediate(r));
+    const failedAttempts = attempts;
+    // Out of numbers: a click waits on a reservation of its own, which fails; the next clicks do
+    // not each retry before the pause is over.
+    await expect(numbers.take()).rejects.toThrow('locked');
+    expect(attempts).toBe(failedAttempts + 1);
+    down = false;
+    clock.now += 1000;
+    expect(await numbers.take()).toBe(21);
+  });
 });
