@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../dist/config.js';
 import { buildServer } from '../dist/server.js';
 
@@ -52,7 +53,18 @@ process.send?.({
   linkId: links[0]?.id,
   links,
 });
+// bench/scale.js: the event loop's delays while it runs a year-long report against this server.
+let loopDelay;
 process.on('message', async (m) => {
+  if (m === 'loop-delay-start') {
+    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    process.send?.({ started: true });
+  }
+  if (m === 'loop-delay-stop') {
+    loopDelay.disable();
+    process.send?.({ maxMs: loopDelay.max / 1e6, p99Ms: loopDelay.percentile(99) / 1e6 });
+  }
   if (m === 'count') {
     const row = await server.store.db
       .selectFrom('clicks')

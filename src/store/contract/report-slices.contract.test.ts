@@ -22,7 +22,7 @@ describeEachBackend('store contract: report slices', (backend) => {
   beforeAll(async () => {
     if (backend.skipReason) return;
     store = await backend.open();
-  });
+  }, 60_000);
   afterAll(async () => {
     await store?.close();
     await dropTestSchemas();
