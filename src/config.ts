@@ -99,10 +99,12 @@ export type Config = Readonly<{
   /** The public origin of short links, without a trailing slash; unset: see `allowedHosts`. */
   baseUrl: string | undefined;
   /**
-   * Without `baseUrl`: the `host[:port]` values (lower case) a request's Host may name to become the
-   * origin of the links shown to it; an entry without a port allows any port.
+   * Without `baseUrl`: the hosts a request's Host may name to become the origin of the links shown
+   * to it, lower case. From CHATMARK_ALLOWED_HOSTS: `host[:port]`, where an entry without a port
+   * allows any port. By default (`onServerPort`): this machine's names, on the port the server
+   * listens on (known only once it listens when PORT is 0).
    */
-  allowedHosts: readonly string[];
+  allowedHosts: Readonly<{ hosts: readonly string[]; onServerPort: boolean }>;
   bootstrapApiKey: string | undefined;
   /** CHATMARK_SECRET_KEY: the identity hashes' key; never stored in the database. */
   secretKey: string | undefined;
@@ -154,10 +156,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     baseUrl,
     allowedHosts: Object.freeze(
       e.CHATMARK_ALLOWED_HOSTS !== undefined
-        ? e.CHATMARK_ALLOWED_HOSTS.split(',')
-            .map((h) => h.trim().toLowerCase())
-            .filter(Boolean)
-        : defaultAllowedHosts(e.HOST, e.PORT),
+        ? {
+            hosts: Object.freeze(
+              e.CHATMARK_ALLOWED_HOSTS.split(',')
+                .map((h) => h.trim().toLowerCase())
+                .filter(Boolean),
+            ),
+            onServerPort: false,
+          }
+        : { hosts: Object.freeze(ownNames(e.HOST)), onServerPort: true },
     ),
     bootstrapApiKey: e.CHATMARK_API_KEY,
     secretKey: e.CHATMARK_SECRET_KEY,
@@ -179,15 +186,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   });
 }
 
-/**
- * This machine's own names, and the listening address when it is a specific one, on the server
- * port. `PORT=0` lets the system pick the port at listen time, so the names are allowed on any port.
- */
-function defaultAllowedHosts(host: string, port: number): string[] {
+/** This machine's own names, and the listening address when it is a specific one. */
+function ownNames(host: string): string[] {
   const names = ['localhost', '127.0.0.1', '[::1]'];
-  const own = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  if (host !== '0.0.0.0' && host !== '::' && !names.includes(own)) names.push(own.toLowerCase());
-  return port === 0 ? names : names.map((name) => `${name}:${port}`);
+  const own = (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host).toLowerCase();
+  if (host !== '0.0.0.0' && host !== '::' && !names.includes(own)) names.push(own);
+  return names;
 }
 
 /** The environment of this process; kept here so nothing else touches `process.env`. */

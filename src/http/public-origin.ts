@@ -8,12 +8,16 @@ function splitHost(value: string): { name: string; port: string | null } {
   return { name: value.slice(0, end), port: value.slice(end + 1) };
 }
 
-/** Whether `host` (a Host header) is one the operator allowed: the same name, and port if the entry has one. */
-export function hostAllowed(allowed: readonly string[], host: string): boolean {
+/**
+ * Whether `host` (a Host header) is one the operator allowed: the same name, and the same port when
+ * the entry names one (`serverPort`: every entry is on that port).
+ */
+export function hostAllowed(allowed: readonly string[], host: string, serverPort?: number): boolean {
   const { name, port } = splitHost(host.toLowerCase());
   return allowed.some((entry) => {
     const allowedHost = splitHost(entry);
-    return allowedHost.name === name && (allowedHost.port === null || allowedHost.port === port);
+    const allowedPort = serverPort === undefined ? allowedHost.port : String(serverPort);
+    return allowedHost.name === name && (allowedPort === null || allowedPort === port);
   });
 }
 
@@ -23,14 +27,21 @@ export function hostAllowed(allowed: readonly string[], host: string): boolean {
  * (`CHATMARK_ALLOWED_HOSTS`, by default this machine's names on the server port), because a `Host`
  * or `X-Forwarded-Host` header is whatever the caller sent: following it would let anyone who can
  * make the dashboard or an API client call through them hand out links to their own domain. Any
- * other host gets `http://localhost:<PORT>`, an origin that is plainly wrong to share rather than
- * plausibly someone else's.
+ * other host gets `http://localhost:<server port>`, an origin that is plainly wrong to share rather
+ * than plausibly someone else's.
  *
  * @example publicOrigin(config, request) // 'https://go.example.com'
  */
 export function publicOrigin(config: Config, request: FastifyRequest): string {
   if (config.baseUrl) return config.baseUrl;
+  // The port the request reached this server on: PORT, or the one chosen when PORT is 0.
+  const serverPort = request.socket?.localPort || config.port;
+  const { hosts, onServerPort } = config.allowedHosts;
   const host = request.host;
-  if (hostAllowed(config.allowedHosts, host)) return `${request.protocol}://${host.toLowerCase()}`;
-  return `http://localhost:${config.port}`;
+  // A port still unknown (PORT=0 and no socket: `inject`) cannot be checked: the names allow any.
+  const requiredPort = onServerPort && serverPort !== 0 ? serverPort : undefined;
+  if (hostAllowed(hosts, host, requiredPort)) {
+    return `${request.protocol}://${host.toLowerCase()}`;
+  }
+  return `http://localhost:${serverPort}`;
 }

@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
@@ -103,5 +105,39 @@ describeEachBackend('the origin of short links and webhook URLs', (backend) => {
     for (const headers of headerSets) {
       expect(await origins(based, headers)).toEqual({ link: expected, webhook: expected });
     }
+  });
+
+  it("with PORT=0 allows this machine's names on the port it got, and falls back to it", async () => {
+    const t = await start({ PORT: '0' });
+    await t.server.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.server.app.server.address() as AddressInfo).port;
+    // node:http, not fetch: fetch does not let a caller set Host.
+    const shortUrl = (host: string) =>
+      new Promise<string>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/api/links',
+            headers: {
+              host,
+              authorization: `Bearer ${t.env.CHATMARK_API_KEY}`,
+              'content-type': 'application/json',
+            },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () => resolve(new URL((JSON.parse(body) as { shortUrl: string }).shortUrl).origin));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ channel: 'web', target: { url: 'https://shop.example/' } }));
+      });
+    expect(await shortUrl(`127.0.0.1:${port}`)).toBe(`http://127.0.0.1:${port}`);
+    expect(await shortUrl(`localhost:${port}`)).toBe(`http://localhost:${port}`);
+    expect(await shortUrl('evil.example')).toBe(`http://localhost:${port}`);
+    expect(await shortUrl(`127.0.0.1:${port + 1}`)).toBe(`http://localhost:${port}`);
   });
 });
