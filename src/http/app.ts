@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -81,6 +82,36 @@ export interface AppOptions {
 const BODY_LIMIT = 1024 * 1024;
 
 /**
+ * Security headers on everything Fastify answers: API, dashboard, docs (the redirect writes its
+ * own minimal set). The CSP allows only this origin's scripts (the Vite build and swagger-ui load
+ * no inline script), inline styles (recharts and swagger-ui set style attributes), data: images
+ * (QR codes, icons); nothing may frame the pages. No HSTS: whether a host is HTTPS-only is the
+ * TLS-terminating proxy's call, and includeSubDomains could reach the operator's other hosts. No
+ * upgrade-insecure-requests: the dashboard is served over plain HTTP on a LAN address too.
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'self'"],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+    },
+  },
+  xFrameOptions: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: false,
+} as const;
+
+/**
  * Builds the HTTP app (tests call it and use `inject`; `serve` listens). One error shape for
  * everything: `{"error":{"code","message","field?"}}`.
  */
@@ -140,6 +171,7 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
 
   // Before any route is added: each one must state its role.
   requireRouteRoles(app);
+  await app.register(helmet, SECURITY_HEADERS);
   await app.register(swagger, {
     openapi: {
       info: {

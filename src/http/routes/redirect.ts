@@ -15,6 +15,8 @@ export function redirectRoutes(redirect: Redirector) {
       '/:code',
       {
         config: { role: 'public' },
+        // writeRedirect sets the redirect's own headers, the same as on the fast path.
+        helmet: false,
         schema: {
           tags: ['redirect'],
           summary: 'Follow a short link (302 to the chat or page; records the click)',

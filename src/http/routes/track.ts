@@ -80,7 +80,11 @@ export function trackRoutes(codec: RefCodec, salt: DailySalt) {
 
     app.options(
       '/api/track/visit',
-      { config: { role: 'public' }, schema: { hide: true } },
+      {
+        config: { role: 'public' },
+        helmet: { crossOriginResourcePolicy: { policy: 'cross-origin' } },
+        schema: { hide: true },
+      },
       async (_request, reply) =>
         reply
           .header('access-control-allow-origin', '*')
@@ -93,6 +97,8 @@ export function trackRoutes(codec: RefCodec, salt: DailySalt) {
       '/api/track/visit',
       {
         config: { role: 'public', limitPerClient: true },
+        // Landing pages on other origins load the pixel and post the beacon.
+        helmet: { crossOriginResourcePolicy: { policy: 'cross-origin' } },
         schema: { tags: ['track'], summary: 'Record a landing-page visit', security: [], body: visit },
       },
       async (request, reply) => {
@@ -104,6 +110,8 @@ export function trackRoutes(codec: RefCodec, salt: DailySalt) {
       '/p.gif',
       {
         config: { role: 'public', limitPerClient: true },
+        // Landing pages on other origins load the pixel and post the beacon.
+        helmet: { crossOriginResourcePolicy: { policy: 'cross-origin' } },
         schema: {
           tags: ['track'],
           summary: 'Record a landing-page visit (1×1 GIF)',
