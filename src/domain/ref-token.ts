@@ -203,12 +203,13 @@ export function findRefTokens(messageText: string): string[] {
     }
   }
 
-  const found: string[] = [];
+  // A Set keeps the order of first sight and stays linear on a message of thousands of tokens.
+  const found = new Set<string>();
   for (const candidate of [...afterRef, ...dashed, ...bare]) {
     const token = normalizeRefToken(candidate);
-    if (token !== undefined && !found.includes(token)) found.push(token);
+    if (token !== undefined) found.add(token);
   }
-  return found;
+  return [...found];
 }
 
 /**
