@@ -63,6 +63,8 @@ export class ClickJournal {
   /** The store failed and the spill holds clicks: new batches join them until a replay empties it. */
   private degraded: boolean;
   private replayTimer: NodeJS.Timeout | null = null;
+  /** A replay failed and none has worked since: the next failures are the same outage. */
+  private replayFailing = false;
 
   constructor(private readonly options: JournalOptions) {
     this.degraded = options.spill?.pending ?? false;
@@ -103,9 +105,12 @@ export class ClickJournal {
       // Clicks spilled while the replay ran are in a new segment: go round again.
       if (spill.pending) this.scheduleReplay(0);
       else this.degraded = false;
+      this.replayFailing = false;
       return replayed;
     } catch (error) {
-      this.options.onError?.(error, 0);
+      // Reported once per outage, not once per retry.
+      if (!this.replayFailing) this.options.onError?.(error, 0);
+      this.replayFailing = true;
       this.scheduleReplay();
       throw error;
     }

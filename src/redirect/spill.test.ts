@@ -64,11 +64,13 @@ describe('ClickJournal with a spill (an answered click survives a failing store)
     const dir = spillDir();
     const store = fakeStore();
     const spill = await ClickSpill.open(dir);
+    const replayErrors: unknown[] = [];
     const journal = new ClickJournal({
       write: (b) => store.write(b),
       replay: (b) => store.replay(b),
       spill,
       retryDelayMs: 60_000, // replays below are started by hand
+      onError: (error, size) => size === 0 && replayErrors.push(error),
     });
     store.state.down = true;
     const first = await Promise.all([1, 2, 3].map((id) => journal.append(click(id))));
@@ -84,9 +86,11 @@ describe('ClickJournal with a spill (an answered click survives a failing store)
     expect(store.state.writes).toBe(writes);
     expect(spilledIds(dir)).toEqual([1, 2, 3, 4]);
 
-    // A replay while the store is down keeps everything.
+    // A replay while the store is down keeps everything; the outage is reported once, not per retry.
+    await expect(journal.replay()).rejects.toThrow('locked');
     await expect(journal.replay()).rejects.toThrow('locked');
     expect(spilledIds(dir)).toEqual([1, 2, 3, 4]);
+    expect(replayErrors).toHaveLength(1);
 
     store.state.down = false;
     expect(await journal.replay()).toBe(4);
