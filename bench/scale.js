@@ -172,9 +172,11 @@ export async function benchScale() {
     CHATMARK_API_KEY: KEY,
     RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
+    // The fill (millions of rows, touches rebuilt in one go, vacuum) may outlast a request's limit.
     ...(postgres && {
       DATABASE_URL: postgres,
       DATABASE_SCHEMA: schema,
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
       CHATMARK_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijklmnop',
     }),
   });

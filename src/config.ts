@@ -27,6 +27,8 @@ const schema = z.object({
       .optional(),
   ),
   DATABASE_SCHEMA: optionalString,
+  /** PostgreSQL: longest a statement may run before the server cancels it (0: no limit). */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   REDIS_URL: optionalString.pipe(
     z
       .string()
@@ -92,7 +94,8 @@ export type Config = Readonly<{
   host: string;
   dataDir: string;
   store: Readonly<
-    { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string | undefined }
+    | { kind: 'sqlite'; file: string }
+    | { kind: 'postgres'; url: string; schema?: string | undefined; statementTimeoutMs?: number | undefined }
   >;
   redisUrl: string | undefined;
   redisPrefix: string;
@@ -148,7 +151,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     store: Object.freeze(
       e.DATABASE_URL
-        ? { kind: 'postgres' as const, url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA }
+        ? {
+            kind: 'postgres' as const,
+            url: e.DATABASE_URL,
+            schema: e.DATABASE_SCHEMA,
+            statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+          }
         : { kind: 'sqlite' as const, file: join(e.DATA_DIR, 'chatmark.db') },
     ),
     redisUrl: e.REDIS_URL,

@@ -7,7 +7,14 @@ import { openSqlite } from './dialects/sqlite.js';
 import { migrationProvider } from './migrations/index.js';
 
 export type StoreTarget =
-  { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string | undefined };
+  | { kind: 'sqlite'; file: string }
+  | {
+      kind: 'postgres';
+      url: string;
+      schema?: string | undefined;
+      /** Overrides POSTGRES_TIMEOUTS.statementMs (config DATABASE_STATEMENT_TIMEOUT_MS). */
+      statementTimeoutMs?: number | undefined;
+    };
 
 export interface OpenStoreOptions {
   /** PostgreSQL: told when connections fail or come back (see ConnectionState). */
@@ -25,19 +32,23 @@ export interface OpenStoreOptions {
  */
 export async function openStore(target: StoreTarget, options: OpenStoreOptions = {}): Promise<StoreDb> {
   if (target.kind === 'sqlite') return migrated(openSqlite(target.file));
+  const timeouts = {
+    ...(target.statementTimeoutMs !== undefined && { statementMs: target.statementTimeoutMs }),
+    ...options.timeouts,
+  };
   const postgres = (overrides: Partial<PostgresOptions>) =>
     openPostgres({
       connectionString: target.url,
       schema: target.schema,
-      timeouts: options.timeouts,
+      timeouts,
       applicationName: options.applicationName,
       ...overrides,
     });
   try {
     // Migrations get a connection of their own without the statement timeout: building an index
     // on a large table may rightly take longer than any request should.
-    await migrated(await postgres({ max: 1, timeouts: { ...options.timeouts, statementMs: 0 } })).then(
-      (store) => store.close(),
+    await migrated(await postgres({ max: 1, timeouts: { ...timeouts, statementMs: 0 } })).then((store) =>
+      store.close(),
     );
     return await postgres({ state: options.state });
   } catch (error) {

@@ -161,6 +161,27 @@ describe('PostgreSQL faults: a dropped or unreachable database', () => {
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^chatmark_store_up 1$/m);
   });
 
+  it('answers 503 when a statement outlives DATABASE_STATEMENT_TIMEOUT_MS (a table locked by another session)', async () => {
+    t = await startTestServer(postgres, { DATABASE_STATEMENT_TIMEOUT_MS: '300' });
+    expect((await t.call('POST', '/api/links', WEB_LINK)).statusCode).toBe(201);
+    const locker = new pg.Client({ connectionString: POSTGRES_URL });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query(`lock table ${t.env.DATABASE_SCHEMA}.links in access exclusive mode`);
+      const started = Date.now();
+      const blocked = await t.call('GET', '/api/links');
+      expect(Date.now() - started).toBeLessThan(5_000); // not until the lock is released
+      expect(blocked.statusCode).toBe(503);
+      expect(blocked.json().error).toMatchObject({ code: 'store_unavailable' });
+      expect(blocked.json().error.message).toMatch(/in time/);
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+    expect((await t.call('GET', '/api/links')).statusCode).toBe(200);
+  });
+
   const start = (url: string) =>
     buildServer(
       loadConfig({ DATABASE_URL: url, DATABASE_SCHEMA: 'never_made', CHATMARK_API_KEY: ADMIN_KEY }),

@@ -25,8 +25,11 @@ export const POSTGRES_TIMEOUTS: Readonly<PostgresTimeouts> = Object.freeze({
   connectMs: 5_000,
   /** One statement, enforced by the server (`statement_timeout`); 0 turns it off. */
   statementMs: 30_000,
-  /** One query, enforced here: the server may be unable to enforce anything. */
-  queryMs: 35_000,
+  /**
+   * One query, enforced here, for a server that can't enforce anything (a dead peer, a black
+   * hole): the statement timeout plus this margin, or none when statements have no limit.
+   */
+  queryMarginMs: 5_000,
   /** An idle pooled connection is closed after this. */
   idleMs: 30_000,
   /** A transaction left open by a stuck client is ended by the server after this. */
@@ -36,7 +39,7 @@ export const POSTGRES_TIMEOUTS: Readonly<PostgresTimeouts> = Object.freeze({
 export interface PostgresTimeouts {
   connectMs: number;
   statementMs: number;
-  queryMs: number;
+  queryMarginMs: number;
   idleMs: number;
   idleInTransactionMs: number;
 }
@@ -64,7 +67,7 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
   const connection = {
     connectionString: options.connectionString,
     connectionTimeoutMillis: timeouts.connectMs,
-    query_timeout: timeouts.queryMs,
+    ...(timeouts.statementMs > 0 && { query_timeout: timeouts.statementMs + timeouts.queryMarginMs }),
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     application_name: (options.applicationName ?? `chatmark${schema ? `:${schema}` : ''}`).slice(0, 63),
