@@ -25,6 +25,7 @@ import { isStoreUnavailable, storeUnavailable } from '../store/availability.js';
 import type { StoreDb } from '../store/dialect.js';
 import { markPublicScope, registerAuth, requireRouteRoles, type RouteRole } from './auth.js';
 import { type ErrorBody, statusOf } from './errors.js';
+import { LOG_REDACT_PATHS } from './log-redaction.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit.js';
 import { registerWellFormed } from './well-formed.js';
@@ -125,7 +126,7 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
             level: typeof options.logger === 'object' ? options.logger.level : config.logLevel,
             ...(typeof options.logger === 'object' &&
               options.logger.stream && { stream: options.logger.stream }),
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            redact: LOG_REDACT_PATHS,
             serializers: {
               // No client address in logs: raw IPs are never stored (privacy by default).
               req: (req: { method: string; url: string; id: string }) => ({
