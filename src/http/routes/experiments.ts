@@ -158,7 +158,7 @@ export function experimentRoutes() {
           tags,
           summary: "An experiment's arms counted from the store and compared on its decision metric",
           description:
-            "Counts each arm's links directly (human clicks, first chats, qualified, the campaign's primary conversion) over [from, to), by default from the campaign's launch to now.",
+            "Counts each arm's links directly (human clicks, first chats, qualified, the campaign's primary conversion) over [from, to), by default from the campaign's launch (at most 366 days back) to now; a period longer than 366 days is refused (range_too_long).",
           params: idParam,
           querystring: z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(),
         },

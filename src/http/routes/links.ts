@@ -235,6 +235,8 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
         schema: {
           tags,
           summary: "A link's clicks: humans, bots, unique visitors, QR scans, by day/device/browser/referrer",
+          description:
+            'Over [from, to): by default from the link’s creation (at most 366 days back) to now; a period longer than 366 days is refused (range_too_long).',
           params: idParam,
           querystring: range,
         },

@@ -5,8 +5,13 @@ import type { AppContext, ZodApp } from '../app.js';
 
 const query = z.object({
   campaignId: z.coerce.number().int().positive().optional(),
-  from: z.string().optional().describe('ISO date or time; default: 30 days before `to`'),
-  to: z.string().optional().describe('ISO date (inclusive) or time (exclusive); default: now'),
+  from: z
+    .string()
+    .optional()
+    .describe(
+      'ISO date or time; default: 30 days before `to`. At most 366 days before `to` (range_too_long), from 2000 on (invalid_range)',
+    ),
+  to: z.string().optional().describe('ISO date (inclusive) or time (exclusive), through 2100; default: now'),
   groupBy: z
     .string()
     .optional()
