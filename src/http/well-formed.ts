@@ -10,7 +10,9 @@ interface Node {
 function pathOf(node: Node, key: string | null): string {
   const parts = key === null ? [] : [key];
   for (let at: Node | null = node; at !== null && at.key !== null; at = at.parent) parts.push(at.key);
-  return parts.reverse().join('.');
+  parts.reverse();
+  // A 20,000-deep path would make a 100 KB error message: its start and end name the place.
+  return (parts.length > 32 ? [...parts.slice(0, 16), '…', ...parts.slice(-8)] : parts).join('.');
 }
 
 /**

@@ -106,6 +106,30 @@ describeEachBackend('broken Unicode is refused everywhere', (backend) => {
     expect(new URL(String(click.headers.location)).searchParams.get('utm_source')).toBe('x\ufffd');
   });
 
+  it.each([
+    ['/api/campaigns', (deep: string) => `{"name":"Deep","owner":"ana","utm":${deep}}`],
+    ['/api/links', (deep: string) => `{"channel":"web","target":${deep}}`],
+    ['/api/events', (deep: string) => `[${deep}]`],
+  ])(
+    'answers a 20,000-deep body with a lone surrogate at the bottom on %s: 422, not a crash',
+    async (url, body) => {
+      // The JSON escape itself (\\udc00 in this source), which parses to a lone surrogate.
+      const deep = `${'{"a":['.repeat(10_000)}"\\udc00"${']}'.repeat(10_000)}`;
+      const response = await t.server.app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: `Bearer ${t.env.CHATMARK_API_KEY}`, 'content-type': 'application/json' },
+        payload: body(deep),
+      });
+      expect(response.statusCode).toBe(422);
+      const { error } = response.json();
+      expect(error.code).toBe('invalid_unicode');
+      expect(error.field).toMatch(/^[\w.]+\.…\.[\w.]+$/);
+      expect(error.message.length).toBeLessThan(400);
+      expect((await t.call('GET', '/healthz')).statusCode).toBe(200);
+    },
+  );
+
   it('accepts well-formed text of every plane', async () => {
     const response = await t.call('POST', '/api/campaigns', { name: 'Promoção 👋 春', owner: 'ana' });
     expect(response.statusCode).toBe(201);

@@ -6,13 +6,22 @@ import type { Row } from './import-csv.js';
 
 /**
  * A cell's text, or undefined when the column is absent or the cell is empty (an empty cell
- * means "not given", as in a spreadsheet).
+ * means "not given", as in a spreadsheet). Text that is not well-formed Unicode is refused with
+ * `invalid_unicode`, as the HTTP API refuses it: every value read from a file goes through here.
  *
  * @example cell({ email: '' }, 'email') === undefined
  */
 export function cell(row: Row, column: string): string | undefined {
   const value = row[column];
-  return value === undefined || value === '' ? undefined : value;
+  if (value === undefined || value === '') return undefined;
+  if (!value.isWellFormed()) {
+    throw new ChatmarkError(
+      'invalid_unicode',
+      `${column} is not well-formed Unicode (a lone surrogate)`,
+      column,
+    );
+  }
+  return value;
 }
 
 /**
