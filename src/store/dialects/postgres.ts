@@ -23,6 +23,11 @@ const types = {
 export const POSTGRES_TIMEOUTS: Readonly<PostgresTimeouts> = Object.freeze({
   /** Opening a connection (TCP + startup + auth). */
   connectMs: 5_000,
+  /**
+   * Waiting for a free pooled connection when all are busy: a burst queues here rather than
+   * failing, so this is longer than opening one (pg-pool would use `connectMs` for both).
+   */
+  acquireMs: 30_000,
   /** One statement, enforced by the server (`statement_timeout`); 0 turns it off. */
   statementMs: 30_000,
   /**
@@ -38,6 +43,7 @@ export const POSTGRES_TIMEOUTS: Readonly<PostgresTimeouts> = Object.freeze({
 
 export interface PostgresTimeouts {
   connectMs: number;
+  acquireMs: number;
   statementMs: number;
   queryMarginMs: number;
   idleMs: number;
@@ -66,7 +72,7 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
   const timeouts = { ...POSTGRES_TIMEOUTS, ...options.timeouts };
   const connection = {
     connectionString: options.connectionString,
-    connectionTimeoutMillis: timeouts.connectMs,
+    connectionTimeoutMillis: timeouts.acquireMs,
     ...(timeouts.statementMs > 0 && { query_timeout: timeouts.statementMs + timeouts.queryMarginMs }),
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
@@ -84,8 +90,17 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
       await admin.end();
     }
   }
+  // pg-pool gives its own `connectionTimeoutMillis` to every client it opens: a client class of
+  // our own keeps the connect timeout short while the pool's wait for a free client is longer.
+  class Client extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: timeouts.connectMs });
+    }
+  }
   const pool = new pg.Pool({
     ...connection,
+    Client,
+    connectionTimeoutMillis: timeouts.acquireMs,
     max: options.max ?? 10,
     idleTimeoutMillis: timeouts.idleMs,
     types,
