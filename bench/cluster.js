@@ -39,10 +39,12 @@ async function measure(label, servers) {
   const after = await ask(servers[0].child, 'count');
   const answered = warm.answered + run.answered + fixed.answered;
   const committed = after.clicks - before.clicks;
-  const spilled = (await Promise.all(servers.map((s) => ask(s.child, 'count')))).reduce(
-    (n, c) => n + c.spilled,
-    0,
-  );
+  const journals = await Promise.all(servers.map((s) => ask(s.child, 'count')));
+  const spilled = journals.reduce((n, c) => n + c.spilled, 0);
+  // Journal commits since each server started (warm-up included), summed over the servers.
+  const commits = journals.reduce((n, c) => n + c.commits, 0);
+  const journaled = journals.reduce((n, c) => n + c.journaled, 0);
+  const flushSeconds = journals.reduce((n, c) => n + c.flushSeconds, 0);
   return {
     label,
     cpuUs: run.cpuUs,
@@ -52,6 +54,8 @@ async function measure(label, servers) {
     answered,
     committed,
     spilled,
+    perCommit: journaled / Math.max(1, commits),
+    commitMs: (flushSeconds / Math.max(1, commits)) * 1000,
     errors: warm.errors + run.errors + fixed.errors + run.wrongStatus + fixed.wrongStatus,
   };
 }
@@ -99,7 +103,7 @@ export async function benchCluster() {
     `${LINKS} links, ${SECONDS} s saturating at 50 connections (CPU, throughput), then ${SECONDS} s at half that rate (p99); servers on core 1, load on core 0`,
     ...results.map(
       (r) =>
-        `${r.label.padEnd(22)} ${r.cpuUs.toFixed(1)} µs CPU/redirect, ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms at ${r.rate} req/s; committed ${r.committed.toLocaleString('en')} ≥ answered ${r.answered.toLocaleString('en')}, spilled ${r.spilled}, errors ${r.errors}`,
+        `${r.label.padEnd(22)} ${r.cpuUs.toFixed(1)} µs CPU/redirect, ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms at ${r.rate} req/s; committed ${r.committed.toLocaleString('en')} ≥ answered ${r.answered.toLocaleString('en')}, spilled ${r.spilled}, errors ${r.errors}; ${r.perCommit.toFixed(1)} clicks per commit, ${r.commitMs.toFixed(2)} ms per commit`,
     ),
     postgresProblem
       ? `PostgreSQL skipped: ${postgresProblem}`
