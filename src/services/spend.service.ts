@@ -3,9 +3,12 @@ import { ChatmarkError } from '../domain/errors.js';
 import { getCampaign } from '../store/campaigns.repository.js';
 import { identityLockKey, resolveContact } from '../store/contacts.repository.js';
 import { upsertCost } from '../store/costs.repository.js';
+import type { Kysely } from 'kysely';
 import type { Db } from '../store/db.js';
 import { insertExposures } from '../store/exposures.repository.js';
-import { lockKeys } from '../store/locks.js';
+import { KEY_LOCK_BUDGET, lockKeys, needsKeyLocks } from '../store/locks.js';
+import { transactionWithRetry } from '../store/retry.js';
+import type { Database } from '../store/schema.js';
 import type { IdentityHasher } from './identity.js';
 
 export interface ExposureInput {
@@ -21,7 +24,7 @@ export interface ExposureInput {
  * Records exposures (a message sent to a contact: the billboard model's touches). Without an
  * idempotency key, the campaign, the contact's first identity and the send time make one, so
  * importing the same file twice records each send once. Returns how many were new. Run it in a
- * transaction with `transactionWithRetry`.
+ * transaction with `transactionWithRetry` (or use `recordExposuresInRuns`).
  */
 export async function recordExposures(
   db: Db,
@@ -54,6 +57,48 @@ export async function recordExposures(
     });
   }
   return insertExposures(db, rows);
+}
+
+/**
+ * `recordExposures` for a request of any size: checked whole first, then written as consecutive
+ * runs that fit the lock budget (store/locks.ts), each in its own transaction, so that a big
+ * import never holds the lock over every key (which would stall every other writer meanwhile).
+ * A run repeated after a failure records nothing twice (each send has its idempotency key).
+ */
+export async function recordExposuresInRuns(
+  db: Kysely<Database>,
+  identities: IdentityHasher,
+  inputs: readonly ExposureInput[],
+  now: number,
+): Promise<number> {
+  const keys = inputs.map((input) => identities.contact(input.contact).map(identityLockKey));
+  if (keys.some((own) => own.length === 0)) {
+    throw new ChatmarkError(
+      'missing_field',
+      'An exposure needs contact.externalId, email or phone',
+      'contact',
+    );
+  }
+  const runs: ExposureInput[][] = [];
+  let run: ExposureInput[] = [];
+  let locked = new Set<string>();
+  for (const [i, input] of inputs.entries()) {
+    const own = keys[i] ?? [];
+    const grown = locked.size + own.filter((k) => !locked.has(k)).length;
+    if (run.length > 0 && needsKeyLocks(db) && grown > KEY_LOCK_BUDGET) {
+      runs.push(run);
+      run = [];
+      locked = new Set();
+    }
+    run.push(input);
+    for (const key of own) locked.add(key);
+  }
+  if (run.length > 0) runs.push(run);
+  let created = 0;
+  for (const part of runs) {
+    created += await transactionWithRetry(db, (trx) => recordExposures(trx, identities, part, now));
+  }
+  return created;
 }
 
 export interface CostInput {

@@ -359,6 +359,43 @@ describeEachBackend('contacts: big batches at once', (backend) => {
     expect(Number(identities.n)).toBe(2400);
     expect(Number(identities.contacts)).toBe(1200);
   }, 60_000);
+
+  it('imports 2 × 300 sends at once beside chats about the same new people, one contact each', async (ctx) => {
+    if (backend.skipReason) return ctx.skip(backend.skipReason);
+    const before = await t.server.store.db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const who = (n: number) => ({ externalId: `send-${n}`, email: `send.${n}@example.com` });
+    const imports = [0, 1].map((half) =>
+      Array.from({ length: 300 }, (_, i) => ({ contact: who(half * 300 + i), sentAt: at(-60) })),
+    );
+    const chats = Array.from({ length: 100 }, (_, i) => [
+      {
+        type: 'lead',
+        occurredAt: at(3),
+        idempotencyKey: `send-lead-${i}`,
+        contact: { email: who(i * 6).email },
+      },
+    ]);
+    const answers = await Promise.all([
+      ...imports.map((body) => t.call('POST', '/api/exposures', body)),
+      ...chats.map((batch) => t.call('POST', '/api/events', batch)),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, ...chats.map(() => 200)]);
+    expect(answers.slice(0, 2).map((a) => a.json().created)).toEqual([300, 300]);
+    const after = await t.server.store.db
+      .selectFrom('contacts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n) - Number(before.n)).toBe(600);
+    // Each person's CRM id and email are on one contact: the lead found the send's contact or
+    // the send found the lead's.
+    const both = await sql<{ n: number }>`select count(*) as n from identities x
+        join identities m on m.contact_id = x.contact_id and m.kind = 'email'
+        where x.kind = 'external' and x.value like 'send-%'`.execute(t.server.store.db);
+    expect(Number(both.rows[0]?.n)).toBe(600);
+  }, 60_000);
 });
 
 /** spec/channels.md §1.6: a WhatsApp Cloud API text message from `from` (digits). */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { IdentityHasher } from '../../services/identity.js';
-import { recordCost, recordExposures } from '../../services/spend.service.js';
-import { transactionWithRetry } from '../../store/retry.js';
+import { recordCost, recordExposuresInRuns } from '../../services/spend.service.js';
 import type { AppContext, ZodApp } from '../app.js';
 import { isoDate, money } from '../schemas.js';
 
@@ -47,13 +46,11 @@ export function spendRoutes(identities: IdentityHasher) {
       },
       async (request, reply) => {
         const items = Array.isArray(request.body) ? request.body : [request.body];
-        const created = await transactionWithRetry(ctx.store.db, (trx) =>
-          recordExposures(
-            trx,
-            identities,
-            items.map((e) => ({ ...e, sentAt: Date.parse(e.sentAt) })),
-            ctx.now(),
-          ),
+        const created = await recordExposuresInRuns(
+          ctx.store.db,
+          identities,
+          items.map((e) => ({ ...e, sentAt: Date.parse(e.sentAt) })),
+          ctx.now(),
         );
         return reply.status(201).send({ received: items.length, created });
       },
