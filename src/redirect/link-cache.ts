@@ -280,13 +280,18 @@ export class LinkCache {
     return check;
   }
 
-  /** The current version of `code`: from Redis when it has the code, else one indexed store read. */
-  private async currentStamp(code: string): Promise<Stamp | null> {
+  /**
+   * The current version of `code`: from Redis when it is there, else one indexed store read.
+   * Undefined when Redis answers without the code (expired): the caller reloads, which also puts
+   * the code back in Redis, so a hot link's checks stay off the store.
+   */
+  private async currentStamp(code: string): Promise<Stamp | null | undefined> {
     if (this.redis && this.redisReady()) {
       const fields = await this.redis.hmget(this.keyPrefix + code, 'id', 'v', 'cv').catch(() => null);
       if (fields && fields[0] !== null && fields[0] !== undefined) {
         return [Number(fields[0]), Number(fields[1]), Number(fields[2])];
       }
+      if (fields) return undefined;
     }
     const row = await getLinkVersion(this.options.db, code);
     return row ? [row.id, row.version, row.campaignVersion] : null;

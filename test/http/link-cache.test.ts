@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { insertLink } from '../../src/store/links.repository.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { describeEachBackend } from '../support/services.js';
+import { Redis } from 'ioredis';
+import { describeEachBackend, REDIS_URL, redisProblem } from '../support/services.js';
 
 const PHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -102,5 +103,31 @@ describeEachBackend('link cache revalidation', (backend) => {
     );
     expect(statuses).toEqual(Array(20).fill(302));
     expect((await lookups(t)).store).toBe(1);
+  });
+
+  it('puts a hot link back in Redis when Redis lost it, so its checks stay off the store', async (ctx) => {
+    if (redisProblem) ctx.skip(redisProblem);
+    const prefix = `test:lc_${process.pid}_${Date.now().toString(36)}_${backend.name}:`;
+    const served = await startTestServer(backend, { REDIS_URL, REDIS_PREFIX: prefix });
+    const redis = new Redis(REDIS_URL);
+    try {
+      const link = (
+        await served.call('POST', '/api/links', { channel: 'whatsapp', target: { phone: '+447911123456' } })
+      ).json() as { code: string };
+      const key = `${prefix}link:${link.code}`;
+      expect(await redis.exists(key)).toBe(1);
+      await redis.del(key); // as when it expires while the link stays hot here
+      const started = performance.now();
+      while (performance.now() - started < 1_500) {
+        expect((await served.call('GET', `/${link.code}`)).statusCode).toBe(302);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await redis.exists(key)).toBe(1);
+    } finally {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+      await served.close();
+    }
   });
 });
