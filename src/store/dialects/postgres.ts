@@ -72,7 +72,7 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
   const timeouts = { ...POSTGRES_TIMEOUTS, ...options.timeouts };
   const connection = {
     connectionString: options.connectionString,
-    connectionTimeoutMillis: timeouts.acquireMs,
+    connectionTimeoutMillis: timeouts.connectMs,
     ...(timeouts.statementMs > 0 && { query_timeout: timeouts.statementMs + timeouts.queryMarginMs }),
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
