@@ -217,6 +217,10 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
   if (journal.spilling) await journal.replay().catch(() => undefined);
   storeState.attach(app.log);
   redisClients?.state.attach(app.log);
+  if (admin.created === 'restored') {
+    // Said once, so that an operator who revoked it on purpose sees why it works again.
+    app.log.warn('CHATMARK_API_KEY had been revoked or demoted; it is an active admin key again');
+  }
 
   let closing: Promise<void> | null = null;
   return {

@@ -34,9 +34,13 @@ describeEachBackend('admin keys: the last one stays, CHATMARK_API_KEY restores',
     return key;
   };
   /** Starts a second server on the same store and configuration: what a restart does. */
+  const log: string[] = [];
   const restart = async () => {
     await t.server.close();
-    restarted = await buildServer(loadConfig(t.env), { logger: false });
+    log.length = 0;
+    restarted = await buildServer(loadConfig(t.env), {
+      logger: { level: 'warn', stream: { write: (line) => void log.push(line) } },
+    });
     return restarted;
   };
   const canManageKeys = async (server: Server) =>
@@ -107,6 +111,7 @@ describeEachBackend('admin keys: the last one stays, CHATMARK_API_KEY restores',
     expect((await t.call('GET', '/api/keys')).statusCode).toBe(401);
 
     const server = await restart();
+    expect(log.join('')).toContain('CHATMARK_API_KEY had been revoked or demoted');
     expect(await canManageKeys(server)).toBe(200);
     const rows = await server.store.db
       .selectFrom('api_keys')
