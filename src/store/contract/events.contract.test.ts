@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachBackend, dropTestSchemas } from '../../../test/support/services.js';
 import { insertCampaign } from '../campaigns.repository.js';
-import { identitiesOf, resolveContact } from '../contacts.repository.js';
+import { attachIdentity, identitiesOf, insertContact, resolveContact } from '../contacts.repository.js';
+import { LostRace } from '../retry.js';
 import { listCosts, upsertCost } from '../costs.repository.js';
 import type { StoreDb } from '../dialect.js';
 import { getDiscountCode, insertDiscountCode, redeemDiscountCode } from '../discount-codes.repository.js';
@@ -72,6 +73,38 @@ describeEachBackend('store contract: contacts, events, codes, exposures, costs',
     expect(await resolveContact(store.db, [{ kind: 'email', value: 'h:alice' }], T0)).toBe(a);
     expect((await identitiesOf(store.db, a)).map((i) => i.kind).sort()).toEqual(['email', 'telegram']);
     expect(await resolveContact(store.db, [{ kind: 'telegram', value: '999' }], T0)).not.toBe(a);
+  });
+
+  it('refuses to make a second contact for an identity someone has, leaving no contact behind', async () => {
+    const owner = await resolveContact(store.db, [{ kind: 'external', value: 'crm-race' }], T0);
+    const count = async () =>
+      Number(
+        (
+          await store.db
+            .selectFrom('contacts')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await count();
+    // What a writer that read "nobody has it" before the winner committed would do: it loses the
+    // race, and its transaction (with the contact it inserted) is rolled back to be run again.
+    await expect(
+      store.db.transaction().execute((trx) =>
+        insertContact(
+          trx,
+          [
+            { kind: 'email', value: 'h:new' },
+            { kind: 'external', value: 'crm-race' },
+          ],
+          T0,
+        ),
+      ),
+    ).rejects.toBeInstanceOf(LostRace);
+    expect(await count()).toBe(before);
+    // Attaching a taken identity to another contact leaves it with its owner, and says so.
+    const other = await resolveContact(store.db, [{ kind: 'external', value: 'crm-other' }], T0);
+    expect(await attachIdentity(store.db, other, { kind: 'external', value: 'crm-race' }, T0)).toBe(owner);
   });
 
   it('records an event once per idempotency key and returns the original on a retry', async () => {
