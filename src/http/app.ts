@@ -247,6 +247,14 @@ interface ZodIssueLike {
   path: (string | number)[];
   message: string;
   errors?: ZodIssueLike[][];
+  /** The error code a schema's own check names (`refine(…, { params: { code } })`), if any. */
+  code?: string;
+}
+
+/** The code a refinement put in its issue's params (schemas.ts `moneyInput`), else undefined. */
+function codeOf(params: Record<string, unknown> | undefined): string | undefined {
+  const code = (params?.params as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /**
@@ -259,7 +267,8 @@ function mostSpecificIssue(validation: {
   params?: Record<string, unknown>;
 }): ZodIssueLike {
   const path = (validation.instancePath ?? '').split('/').filter(Boolean);
-  const issue: ZodIssueLike = { path, message: validation.message ?? 'invalid' };
+  const code = codeOf(validation.params);
+  const issue: ZodIssueLike = { path, message: validation.message ?? 'invalid', ...(code && { code }) };
   const branches = validation.params?.errors;
   if (!Array.isArray(branches)) return issue;
   let best = issue;
@@ -286,7 +295,7 @@ function toErrorBody(error: FastifyError): ErrorBody {
     const field = issue?.path.length ? issue.path.join('.') : undefined;
     const where = error.validationContext === 'body' ? '' : `${error.validationContext} `;
     const message = `${where}${field ? `${field}: ` : ''}${issue?.message ?? 'invalid'}`;
-    return { error: new ChatmarkError('invalid_request', message, field).toJSON() };
+    return { error: new ChatmarkError(issue?.code ?? 'invalid_request', message, field).toJSON() };
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCurrency } from '../domain/event-rules.js';
 
 /** Shared request/response pieces, so each route's schema reads as its resource. */
 export const isoDate = z.iso.datetime({ offset: true }).describe('ISO 8601 time, e.g. 2026-11-23T10:00:00Z');
@@ -8,6 +9,16 @@ export const money = z.object({
     .string()
     .regex(/^[A-Z]{3}$/, 'An ISO 4217 code such as USD')
     .describe('ISO 4217 currency'),
+});
+/**
+ * Money as a request sends it: the currency must be a real ISO 4217 code (422 `invalid_currency`).
+ * Responses keep `money`, so a row stored before this check still serialises.
+ */
+export const moneyInput = money.extend({
+  currency: money.shape.currency.refine(isCurrency, {
+    message: 'Not an ISO 4217 currency code',
+    params: { code: 'invalid_currency' },
+  }),
 });
 export const utmValues = z
   .object({

@@ -139,6 +139,29 @@ describeEachBackend('events, orders and visits are plausible or refused', (backe
     expect(await stored('batch-3')).toBeUndefined();
   });
 
+  it('refuses a made-up currency in a budget and in spend too (422 invalid_currency)', async () => {
+    const budget = await t.call('POST', '/api/campaigns', {
+      name: 'Budget',
+      owner: 'ana',
+      budgetCap: { amount: 1000, currency: 'XYZ' },
+    });
+    expect(budget.statusCode).toBe(422);
+    expect(budget.json().error).toMatchObject({ code: 'invalid_currency', field: 'budgetCap.currency' });
+    const campaign = await t.call('POST', '/api/campaigns', {
+      name: 'Budget',
+      owner: 'ana',
+      budgetCap: { amount: 1000, currency: 'EUR' },
+    });
+    expect(campaign.statusCode).toBe(201);
+    const spend = await t.call('POST', '/api/costs', {
+      campaignId: campaign.json().id,
+      date: '2026-11-20',
+      spend: { amount: 500, currency: 'ABC' },
+    });
+    expect(spend.statusCode).toBe(422);
+    expect(spend.json().error).toMatchObject({ code: 'invalid_currency', field: 'spend.currency' });
+  });
+
   const shopify = (order: Record<string, unknown>) => {
     const body = JSON.stringify({
       id: 5551234,

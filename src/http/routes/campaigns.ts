@@ -9,7 +9,7 @@ import {
 import { type CampaignFields, type CampaignRecord, listCampaigns } from '../../store/campaigns.repository.js';
 import { listLinks } from '../../store/links.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
-import { idParam, isoDate, money, toIso, toMs, utmValues } from '../schemas.js';
+import { idParam, isoDate, money, moneyInput, toIso, toMs, utmValues } from '../schemas.js';
 
 const channel = z.enum([...CHANNELS, 'web']);
 
@@ -20,7 +20,7 @@ const campaignBody = z
     slug: z.string().min(1).max(100).optional(),
     channels: z.array(channel).optional(),
     utm: utmValues.optional(),
-    budgetCap: money.nullable().optional(),
+    budgetCap: moneyInput.nullable().optional(),
     startsAt: isoDate.nullable().optional(),
     endsAt: isoDate.nullable().optional(),
     rollbackCriteria: z.record(z.string(), z.unknown()).nullable().optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { IdentityHasher } from '../../services/identity.js';
 import { recordCost, recordExposuresInRuns } from '../../services/spend.service.js';
 import type { AppContext, ZodApp } from '../app.js';
-import { isoDate, money } from '../schemas.js';
+import { isoDate, moneyInput } from '../schemas.js';
 
 const contact = z
   .object({
@@ -25,7 +25,7 @@ const cost = z
   .object({
     campaignId: z.number().int().positive(),
     date: z.string().describe('UTC day, YYYY-MM-DD'),
-    spend: money,
+    spend: moneyInput,
     impressions: z.number().int().min(0).nullable().optional(),
     reach: z.number().int().min(0).nullable().optional(),
   })
