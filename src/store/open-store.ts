@@ -5,6 +5,7 @@ import type { StoreDb } from './dialect.js';
 import { openPostgres, type PostgresOptions } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
 import { migrationProvider } from './migrations/index.js';
+import { retryConflicts } from './retry.js';
 
 export type StoreTarget =
   | { kind: 'sqlite'; file: string }
@@ -66,6 +67,9 @@ async function migrated(store: StoreDb): Promise<StoreDb> {
   return store;
 }
 
+const codeOf = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+
 export async function migrate(store: StoreDb): Promise<void> {
   const migrator = new Migrator({
     db: store.db,
@@ -74,7 +78,17 @@ export async function migrate(store: StoreDb): Promise<void> {
     // installation in another schema of the same database would be taken for this one.
     ...(store.schema && { migrationTableSchema: store.schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // Kysely reads the table list of every schema in the database to find its own tables: another
+  // installation or test dropping its schema at that moment fails the read with 3F000 (a schema
+  // that is not ours: ours was created before). Nothing was migrated then; read again.
+  const { error, results } = await retryConflicts(
+    async () => {
+      const result = await migrator.migrateToLatest();
+      if (result.error && codeOf(result.error) === '3F000' && !result.results?.length) throw result.error;
+      return result;
+    },
+    { retryOn: (e) => codeOf(e) === '3F000' },
+  );
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     // No migration failed: the database itself did (unreachable, refused); say that, not "Migration unknown".
