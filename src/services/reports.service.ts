@@ -352,9 +352,10 @@ async function forEachSlice<C>(
   });
 
   // The slices this report reads or writes are marked with its use number: the cache keeps the
-  // most recently used.
+  // most recently used. (Slices the last report used are left as they are: asking the same report
+  // again writes nothing.)
   const use = wholeStore ? await nextSliceUse(db) : 0;
-  let hits = 0;
+  let staleHits = 0;
   let stored = 0;
 
   // A week of day versions and cached slices at a time: memory holds a week of payloads at most.
@@ -373,7 +374,7 @@ async function forEachSlice<C>(
       const version = versions.get(from) ?? 0;
       const hit = cacheable(from, to) ? cached.get(from) : undefined;
       if (hit && hit.version === version) {
-        hits += 1;
+        if (hit.lastUse < use - 1) staleHits += 1;
         merge(JSON.parse(hit.payload) as C);
         from = to;
         if (pace.due()) await pace.pause();
@@ -397,7 +398,7 @@ async function forEachSlice<C>(
     stored += fresh.length;
     chunk = chunkEnd;
   }
-  if (hits > 0) await markSlicesUsed(db, signature, params.from - (params.from % DAY), params.to, use);
+  if (staleHits > 0) await markSlicesUsed(db, signature, params.from - (params.from % DAY), params.to, use);
   if (stored > 0) await evictSlices(db, MAX_CACHED_SLICES);
 }
 

@@ -46,21 +46,29 @@ export async function bumpDayVersions(db: Db, days: Iterable<number> | 'all'): P
   else if (list.length > 0) await db.deleteFrom('report_slices').where('day', 'in', list).execute();
 }
 
-/** The cached slices of a report signature in [from, to), with the day version each was made at. */
+/**
+ * The cached slices of a report signature in [from, to), with the day version each was made at
+ * and the report that last used it.
+ */
 export async function readSlices(
   db: Db,
   signature: string,
   from: number,
   to: number,
-): Promise<Map<number, { version: number; payload: string }>> {
+): Promise<Map<number, { version: number; payload: string; lastUse: number }>> {
   const rows = await db
     .selectFrom('report_slices')
-    .select(['day', 'version', 'payload'])
+    .select(['day', 'version', 'payload', 'last_use'])
     .where('signature', '=', signature)
     .where('day', '>=', from)
     .where('day', '<', to)
     .execute();
-  return new Map(rows.map((r) => [Number(r.day), { version: Number(r.version), payload: r.payload }]));
+  return new Map(
+    rows.map((r) => [
+      Number(r.day),
+      { version: Number(r.version), payload: r.payload, lastUse: Number(r.last_use) },
+    ]),
+  );
 }
 
 /** The use number of a report about to read and write slices: one more than any so far. */

@@ -53,7 +53,7 @@ describeEachBackend('store contract: report slices', (backend) => {
     // Storing again replaces a row and renews its use.
     await storeSlices(store.db, [{ signature: 'b', day: D0 + DAY, version: 1, payload: '{}' }], 4);
     expect([...(await readSlices(store.db, 'b', D0, D0 + 2 * DAY))]).toEqual([
-      [D0 + DAY, { version: 1, payload: '{}' }],
+      [D0 + DAY, { version: 1, payload: '{}', lastUse: 4 }],
     ]);
     expect(await evictSlices(store.db, 1)).toBe(2);
     expect(await rows()).toEqual(['b:1@4']);
