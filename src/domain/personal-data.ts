@@ -34,6 +34,44 @@ export function personalDataIn(value: string): string | null {
 }
 
 /**
+ * A phone number written in international form (`+…` or `00…`, then a country code, which never
+ * starts with 0), not glued to letters or digits.
+ */
+const INTERNATIONAL_PHONE = /(?<![\p{L}\p{N}+])(?:\+\s*\(?|\b00)[1-9][\d\s().\-/]*\d(?![\p{L}\p{N}])/gu;
+/** A value that is nothing but a phone number: digits, separators and an optional leading `+`. */
+const WHOLE_PHONE = /^\+?[\d\s().\-/]+$/;
+
+/**
+ * True when the value has an email address (`local@domain.tld`) in it.
+ *
+ * @example containsEmail('write to ana@example.com') === true
+ */
+export function containsEmail(value: string): boolean {
+  return value.includes('@') && hasEmail(value);
+}
+
+/**
+ * The strict reading of "has a phone number", for identifiers and data that are mostly not text
+ * (idempotency keys, event properties): a number in international form (`+44 7911 123456`,
+ * `0044…`, 8–15 digits) anywhere, or a value that is only a phone number with separators
+ * (`(011) 15-2345-6789`, 9–15 digits). personalDataIn's looser rule — any separated run of 9–15
+ * digits — would take one UUID in eight for a phone number (`…-a716-446655440000`).
+ *
+ * @example containsPhone('lead-+447911123456') === true; containsPhone('550e8400-e29b-41d4-a716-446655440000') === false
+ */
+export function containsPhone(value: string): boolean {
+  for (const match of value.matchAll(INTERNATIONAL_PHONE)) {
+    const run = match[0];
+    const digits = run.replace(/\D/g, '').length - (run.startsWith('00') ? 2 : 0);
+    if (digits >= 8 && digits <= 15) return true;
+  }
+  const whole = value.trim();
+  if (whole.length > 40 || !WHOLE_PHONE.test(whole)) return false;
+  const digits = whole.replace(/\D/g, '').length;
+  return digits >= 9 && digits <= 15 && (whole.startsWith('+') || SEPARATED_DIGITS.test(whole));
+}
+
+/**
  * `local@domain.tld` anywhere in the value. Each `@` is tried once, and a domain cannot span an
  * `@`, so the whole check reads each character a bounded number of times.
  */

@@ -99,6 +99,8 @@ describeEachBackend('events, orders and visits are plausible or refused', (backe
     ['a currency without minor units', { value: { amount: 1500, currency: 'JPY' } }],
     ['5 levels of properties', { properties: { a: { b: { c: { d: { e: 1 } } } } } }],
     ['dates and ids in properties', { properties: { at: '2026-11-23 10:00:00', order: '1234567890123' } }],
+    ['a UUID as the idempotency key', { idempotencyKey: '550e8400-e29b-41d4-a716-446655440000' }],
+    ['an order id as the idempotency key', { idempotencyKey: 'ORD-2026-1123-4567' }],
   ])('accepts %s', async (_what, fields) => {
     const response = await t.call('POST', '/api/events', event(fields));
     expect(response.statusCode, response.body).toBe(201);
