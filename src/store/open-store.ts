@@ -80,14 +80,16 @@ export async function migrate(store: StoreDb): Promise<void> {
   });
   // Kysely reads the table list of every schema in the database to find its own tables: another
   // installation or test dropping its schema at that moment fails the read with 3F000 (a schema
-  // that is not ours: ours was created before). Nothing was migrated then; read again.
+  // that is not ours: ours was created before), or 42P01 when one of its tables goes first.
+  // Nothing was migrated then; read again.
+  const dropped = (e: unknown) => codeOf(e) === '3F000' || codeOf(e) === '42P01';
   const { error, results } = await retryConflicts(
     async () => {
       const result = await migrator.migrateToLatest();
-      if (result.error && codeOf(result.error) === '3F000' && !result.results?.length) throw result.error;
+      if (result.error && dropped(result.error) && !result.results?.length) throw result.error;
       return result;
     },
-    { retryOn: (e) => codeOf(e) === '3F000' },
+    { retryOn: dropped },
   );
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
