@@ -10,6 +10,9 @@ export function createMetrics() {
       help: 'Redirect requests answered, by outcome',
       labelNames: ['outcome'] as const,
       registers: [registry],
+      collect() {
+        flushPending(this);
+      },
     }),
     clicksJournaled: new Counter({
       name: 'chatmark_clicks_journaled_total',
@@ -43,6 +46,9 @@ export function createMetrics() {
       help: 'Link lookups by the layer that answered (lru, redis, store, negative), and version_check: checks of a cached entry',
       labelNames: ['layer'] as const,
       registers: [registry],
+      collect() {
+        flushPending(this);
+      },
     }),
     rateLimitErrors: new Counter({
       name: 'chatmark_rate_limit_errors_total',
@@ -74,19 +80,33 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/** Per counter, the functions that add the counts held back since the last scrape. */
+const pendingCounts = new WeakMap<object, (() => void)[]>();
+
+function flushPending(counter: object): void {
+  for (const flush of pendingCounts.get(counter) ?? []) flush();
+}
+
 /**
- * Counts by one label, with each labelled child looked up once (prom-client hashes the labels on
- * every `inc({…})`; the hot path shouldn't).
+ * Counts by one label, held in plain numbers and added to the counter when it is collected (a
+ * scrape of /metrics): prom-client hashes the labels on every `inc`, and the redirect counts on
+ * every request.
  */
 function labelledCounter<L extends string>(counter: Counter<L>, label: L): (value: string) => void {
-  const children = new Map<string, { inc(): void }>();
-  return (value) => {
-    let child = children.get(value);
-    if (!child) {
-      child = counter.labels({ [label]: value } as Record<L, string>);
-      children.set(value, child);
+  const counts = new Map<string, { n: number }>();
+  const flushes = pendingCounts.get(counter) ?? [];
+  pendingCounts.set(counter, flushes);
+  flushes.push(() => {
+    for (const [value, count] of counts) {
+      if (count.n === 0) continue;
+      counter.inc({ [label]: value } as Record<L, string>, count.n);
+      count.n = 0;
     }
-    child.inc();
+  });
+  return (value) => {
+    const count = counts.get(value);
+    if (count) count.n += 1;
+    else counts.set(value, { n: 1 });
   };
 }
 

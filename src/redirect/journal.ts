@@ -36,9 +36,17 @@ export interface JournalOptions {
   commitAt?: number;
 }
 
-interface Waiting {
-  click: ClickRecord;
+/** The clicks of the next batch and the one promise they all wait on. */
+interface Batch {
+  clicks: ClickRecord[];
+  done: Promise<boolean>;
   resolve: (committed: boolean) => void;
+}
+
+function newBatch(): Batch {
+  let resolve: (committed: boolean) => void = () => {};
+  const done = new Promise<boolean>((r) => (resolve = r));
+  return { clicks: [], done, resolve };
 }
 
 /**
@@ -55,7 +63,9 @@ interface Waiting {
  * @example const committed = await journal.append(click);
  */
 export class ClickJournal {
-  private pending: Waiting[] = [];
+  // Every click of a batch shares one promise: a click costs an array push, not a promise, a
+  // closure and a record of its own (the redirect's hot path, DESIGN.md).
+  private pending: Batch = newBatch();
   private retry: ClickRecord[] = [];
   private scheduled = false;
   private running: Promise<void> | null = null;
@@ -72,17 +82,17 @@ export class ClickJournal {
 
   append(click: ClickRecord): Promise<boolean> {
     if (this.closed) return Promise.reject(new Error('The click journal is closed'));
-    return new Promise((resolve) => {
-      this.pending.push({ click, resolve });
-      if (this.pending.length >= (this.options.commitAt ?? Number.POSITIVE_INFINITY) && !this.running) {
-        void this.run();
-      } else this.schedule();
-    });
+    const batch = this.pending;
+    batch.clicks.push(click);
+    if (batch.clicks.length >= (this.options.commitAt ?? Number.POSITIVE_INFINITY) && !this.running) {
+      void this.run();
+    } else this.schedule();
+    return batch.done;
   }
 
   /** Clicks waiting to be committed (including those kept in memory after a failed commit). */
   get backlog(): number {
-    return this.pending.length + this.retry.length;
+    return this.pending.clicks.length + this.retry.length;
   }
 
   /** True while spilled clicks wait to go back into the store. */
@@ -120,7 +130,7 @@ export class ClickJournal {
   async close(): Promise<void> {
     this.closed = true;
     if (this.replayTimer) clearTimeout(this.replayTimer);
-    while (this.running || this.pending.length > 0 || this.retry.length > 0) {
+    while (this.running || this.pending.clicks.length > 0 || this.retry.length > 0) {
       if (this.running) await this.running;
       else {
         const before = this.backlog;
@@ -151,30 +161,27 @@ export class ClickJournal {
 
   private run(): Promise<void> {
     // An end-of-turn flush after an early commit took everything: nothing to write.
-    if (this.pending.length === 0 && this.retry.length === 0) return Promise.resolve();
+    if (this.pending.clicks.length === 0 && this.retry.length === 0) return Promise.resolve();
     const waiting = this.pending;
-    this.pending = [];
-    const batch =
-      this.retry.length > 0 ? [...this.retry, ...waiting.map((w) => w.click)] : waiting.map((w) => w.click);
+    this.pending = newBatch();
+    const batch = this.retry.length > 0 ? [...this.retry, ...waiting.clicks] : waiting.clicks;
     const previousRetry = this.retry;
     this.retry = [];
     this.running = this.commit(batch).then(
-      (committed) => {
-        for (const w of waiting) w.resolve(committed);
-      },
+      (committed) => waiting.resolve(committed),
       (error: unknown) => {
         // Neither the store nor the spill took the batch: keep it in memory and retry.
         this.options.onError?.(error, batch.length);
-        const keep = [...previousRetry, ...waiting.map((w) => w.click)];
+        const keep = [...previousRetry, ...waiting.clicks];
         const max = this.options.maxPending ?? 100_000;
         this.retry = keep.length > max ? keep.slice(keep.length - max) : keep;
-        for (const w of waiting) w.resolve(false);
+        waiting.resolve(false);
         if (!this.closed) setTimeout(() => this.schedule(), this.options.retryDelayMs ?? 1000).unref();
       },
     );
     return this.running.finally(() => {
       this.running = null;
-      if (this.pending.length > 0) this.schedule();
+      if (this.pending.clicks.length > 0) this.schedule();
     });
   }
 

@@ -58,20 +58,30 @@ export type RollupRow = {
  */
 export function rollupRows(clicks: readonly ClickRecord[]): RollupRow[] {
   const rollups = new Map<string, RollupRow>();
+  // A batch is mostly runs of one key (one link, one device type): a click matching the previous
+  // click's row is counted without building its key.
+  let last: RollupRow | undefined;
   for (const c of clicks) {
     const hour = c.at - (c.at % HOUR);
+    if (
+      last !== undefined &&
+      last.link_id === c.linkId &&
+      last.hour === hour &&
+      last.bot === (c.bot ? 1 : 0) &&
+      last.device === c.device &&
+      last.qr === (c.qr ? 1 : 0)
+    ) {
+      last.clicks += 1;
+      continue;
+    }
     const key = `${c.linkId}|${hour}|${c.bot ? 1 : 0}|${c.device}|${c.qr ? 1 : 0}`;
-    const row = rollups.get(key);
+    let row = rollups.get(key);
     if (row) row.clicks += 1;
-    else
-      rollups.set(key, {
-        link_id: c.linkId,
-        hour,
-        bot: c.bot ? 1 : 0,
-        device: c.device,
-        qr: c.qr ? 1 : 0,
-        clicks: 1,
-      });
+    else {
+      row = { link_id: c.linkId, hour, bot: c.bot ? 1 : 0, device: c.device, qr: c.qr ? 1 : 0, clicks: 1 };
+      rollups.set(key, row);
+    }
+    last = row;
   }
   return [...rollups.values()].sort(
     (a, b) =>
