@@ -437,65 +437,90 @@ async function attributeSlice(
     }
     return entry;
   };
-  for (const type of slice.types) {
-    if (slice.campaignId === undefined) {
-      // Every conversion, those without any touch too (they are the unattributed ones).
-      for (let after: [number, number] | undefined; ;) {
-        const last: [number, number] | undefined = after;
-        const page = await db
-          .selectFrom('events')
-          .select(['id', 'type', 'occurred_at', 'amount', 'currency'])
-          .where('type', '=', type)
-          .where('occurred_at', '>=', from)
-          .where('occurred_at', '<', to)
-          .$if(last !== undefined, (q) =>
-            q.where((eb) => eb(eb.refTuple('occurred_at', 'id'), '>', eb.tuple(last![0], last![1]))),
-          )
-          .orderBy('occurred_at')
-          .orderBy('id')
+  type EventKey = [number, number];
+  type TouchKey = [number, number, string, number];
+  // Every conversion, those without any touch too (they are the unattributed ones).
+  const events = (types: readonly string[], last?: EventKey) =>
+    db
+      .selectFrom('events')
+      .select(['id', 'type', 'occurred_at', 'amount', 'currency'])
+      .where('type', 'in', types)
+      .where('occurred_at', '>=', from)
+      .where('occurred_at', '<', to)
+      .$if(last !== undefined, (q) =>
+        q.where((eb) => eb(eb.refTuple('occurred_at', 'id'), '>', eb.tuple(last![0], last![1]))),
+      );
+  const touches = (types: readonly string[], last?: TouchKey) =>
+    db
+      .selectFrom('event_touches')
+      .selectAll()
+      .where('filed_under', '=', slice.campaignId ?? 0)
+      .where('event_type', 'in', types)
+      .where('event_at', '>=', from)
+      .where('event_at', '<', to)
+      .$if(last !== undefined, (q) =>
+        q.where((eb) =>
+          eb(
+            eb.refTuple('event_at', 'event_id', 'touch_kind', 'touch_id'),
+            '>',
+            eb.tuple(last![0], last![1], last![2], last![3]),
+          ),
+        ),
+      );
+  const addEvent = (e: {
+    id: number;
+    type: string;
+    occurred_at: number;
+    amount: number | null;
+    currency: string | null;
+  }) => add(e.id, e.type, e.occurred_at, e.amount, e.currency);
+  const addTouch = async (rows: readonly Selectable<EventTouchTable>[]) => {
+    for (const row of rows) {
+      add(row.event_id, row.event_type, row.event_at, row.amount, row.currency).touches.push(
+        toTouch(row, dims),
+      );
+      if (pace.due()) await pace.pause();
+    }
+  };
+
+  // Most slices are light: one unordered query per table, stopped at a page, reads them whole. A
+  // heavier one is read again a type at a time in key order, a page at a time.
+  if (slice.campaignId === undefined) {
+    const probe = await events(slice.types).limit(PAGE).execute();
+    await pace.step();
+    if (probe.length < PAGE) probe.forEach(addEvent);
+    else {
+      for (const type of slice.types) {
+        for (let last: EventKey | undefined; ;) {
+          const page = await events([type], last).orderBy('occurred_at').orderBy('id').limit(PAGE).execute();
+          page.forEach(addEvent);
+          await pace.step();
+          const end = page.at(-1);
+          if (page.length < PAGE || !end) break;
+          last = [end.occurred_at, end.id];
+        }
+      }
+    }
+  }
+  const probe = await touches(slice.types).limit(PAGE).execute();
+  await pace.step();
+  if (probe.length < PAGE) await addTouch(probe);
+  else {
+    for (const type of slice.types) {
+      for (let last: TouchKey | undefined; ;) {
+        const page = await touches([type], last)
+          .orderBy('event_at')
+          .orderBy('event_id')
+          .orderBy('touch_kind')
+          .orderBy('touch_id')
           .limit(PAGE)
           .execute();
-        for (const e of page) add(e.id, e.type, e.occurred_at, e.amount, e.currency);
+        await addTouch(page);
         await pace.step();
         const end = page.at(-1);
         if (page.length < PAGE || !end) break;
-        after = [end.occurred_at, end.id];
+        last = [end.event_at, end.event_id, end.touch_kind, end.touch_id];
       }
-    }
-    for (let after: [number, number, string, number] | undefined; ;) {
-      const last: [number, number, string, number] | undefined = after;
-      const page = await db
-        .selectFrom('event_touches')
-        .selectAll()
-        .where('filed_under', '=', slice.campaignId ?? 0)
-        .where('event_type', '=', type)
-        .where('event_at', '>=', from)
-        .where('event_at', '<', to)
-        .$if(last !== undefined, (q) =>
-          q.where((eb) =>
-            eb(
-              eb.refTuple('event_at', 'event_id', 'touch_kind', 'touch_id'),
-              '>',
-              eb.tuple(last![0], last![1], last![2], last![3]),
-            ),
-          ),
-        )
-        .orderBy('event_at')
-        .orderBy('event_id')
-        .orderBy('touch_kind')
-        .orderBy('touch_id')
-        .limit(PAGE)
-        .execute();
-      for (const row of page) {
-        add(row.event_id, row.event_type, row.event_at, row.amount, row.currency).touches.push(
-          toTouch(row, dims),
-        );
-        if (pace.due()) await pace.pause();
-      }
-      await pace.step();
-      const end = page.at(-1);
-      if (page.length < PAGE || !end) break;
-      after = [end.event_at, end.event_id, end.touch_kind, end.touch_id];
     }
   }
 
