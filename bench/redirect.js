@@ -1,8 +1,9 @@
 // The redirect against bare node:http servers, measured on the server: the load generator runs on
 // core 0 and the servers on core 1 (taskset), and each server's own CPU time per answered request
 // is read from /proc. Throughput is a second figure (it still depends on the load generator).
+import { request } from 'node:http';
 import { machine } from './machine.js';
-import { ask, canPin, load, median, pin, startServer, stop } from './pinned.js';
+import { ask, canPin, load, median, pin, startServer, stop, UA } from './pinned.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 50;
@@ -23,6 +24,7 @@ export async function benchRedirect() {
     headers: { pid: headers.child.pid, port: headers.info.port, paths: ['/x'] },
     chatmark: { pid: cm.child.pid, port: cm.info.port, paths: [`/${cm.info.code}`] },
   };
+  const sameResponse = await compareResponses(targets.headers, targets.chatmark);
   const before = await ask(cm.child, 'count');
   const runs = { bare: [], headers: [], chatmark: [] };
   let answered = 0;
@@ -70,7 +72,45 @@ export async function benchRedirect() {
       `clicks committed ${recorded.toLocaleString('en')} ≥ redirects answered ${answered.toLocaleString('en')}; errors ${errors}; spilled ${after.spilled - before.spilled}`,
       `journal: ${commits} commits, ${(journaled / Math.max(1, commits)).toFixed(1)} clicks per commit`,
       `server RSS after the runs: ${(after.rss / 1e6).toFixed(0)} MB`,
+      sameResponse === null
+        ? "same-headers baseline: the same status, header names in the same order and value lengths as Chatmark's answer"
+        : `same-headers baseline DIFFERS from Chatmark's answer: ${sameResponse}`,
     ],
-    pass: cpuRatio <= 1.5 && fixed.chatmark.p99 < 10 && recorded >= answered && errors === 0,
+    pass:
+      cpuRatio <= 1.5 &&
+      fixed.chatmark.p99 < 10 &&
+      recorded >= answered &&
+      errors === 0 &&
+      sameResponse === null,
   };
+}
+
+/** The status and raw headers (name, value) of one GET, as the load generator sends it. */
+function answer({ port, paths }) {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: paths[0], headers: { 'user-agent': UA } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, raw: res.rawHeaders }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * Whether the same-headers baseline answers exactly as Chatmark does: the same status, the same
+ * header names in the same order, and values of the same length (the Date header's value aside),
+ * so that neither side of the ratio writes more bytes than the other. Null when they match.
+ */
+async function compareResponses(baseline, chatmark) {
+  const [a, b] = await Promise.all([answer(baseline), answer(chatmark)]);
+  const shape = ({ status, raw }) => {
+    const parts = [String(status)];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      parts.push(name === 'date' ? name : `${name}:${raw[i + 1].length}`);
+    }
+    return parts.join(' ');
+  };
+  return shape(a) === shape(b) ? null : `baseline ${shape(a)} / chatmark ${shape(b)}`;
 }
