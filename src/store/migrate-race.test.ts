@@ -11,13 +11,15 @@ describe.skipIf(postgres.skipReason)('migrations on a PostgreSQL shared with oth
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
     let churning = true;
-    // Other tests (or installations) making and dropping schemas with tables in them.
+    // Other tests (or installations) making and dropping schemas with tables in them, far more
+    // often than a test suite does.
     const churn = (async () => {
       for (let i = 0; churning; i++) {
         const name = `churn_${process.pid}_${i % 4}`;
         await client.query(`create schema if not exists ${name}`);
         await client.query(`create table if not exists ${name}.t (id serial primary key)`);
         await client.query(`drop schema ${name} cascade`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
     try {

@@ -89,7 +89,7 @@ export async function migrate(store: StoreDb): Promise<void> {
       if (result.error && dropped(result.error) && !result.results?.length) throw result.error;
       return result;
     },
-    { retryOn: dropped },
+    { retryOn: dropped, attempts: 10, baseDelayMs: 50 },
   );
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
