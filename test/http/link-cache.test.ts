@@ -3,18 +3,10 @@ import { insertLink } from '../../src/store/links.repository.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { Redis } from 'ioredis';
 import { describeEachBackend, REDIS_URL, redisProblem } from '../support/services.js';
-
-const PHONE_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+import { metricCounts, PHONE_UA } from '../support/http.js';
 
 /** The link cache's lookups by layer, from the server's own /metrics. */
-async function lookups(t: TestServer): Promise<Record<string, number>> {
-  const text = (await t.call('GET', '/metrics')).body;
-  const counts: Record<string, number> = {};
-  for (const [, layer, n] of text.matchAll(/^chatmark_link_cache_lookups_total\{layer="(\w+)"\} (\d+)$/gm))
-    if (layer) counts[layer] = Number(n);
-  return counts;
-}
+const lookups = (t: TestServer) => metricCounts(t, 'chatmark_link_cache_lookups_total', 'layer');
 
 describeEachBackend('link cache revalidation', (backend) => {
   let t: TestServer;

@@ -5,12 +5,9 @@ import { buildServer } from '../../src/server.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../support/server.js';
 import { BACKENDS, POSTGRES_URL } from '../support/services.js';
 import { deadPort, startSilentServer, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { api, eventually, follow, listen, sleep } from '../support/http.js';
 
-const PHONE_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const postgres = BACKENDS.find((b) => b.name === 'postgres')!;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A PostgreSQL URL whose host and port are replaced (same database, user and options). */
 function urlAt(port: number, password?: string): string {
   const url = new URL(POSTGRES_URL);
@@ -18,39 +15,6 @@ function urlAt(port: number, password?: string): string {
   url.port = String(port);
   if (password) url.password = password;
   return url.href;
-}
-
-async function listen(t: TestServer): Promise<string> {
-  await t.server.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = t.server.app.server.address();
-  if (typeof address !== 'object' || !address) throw new Error('not listening');
-  return `http://127.0.0.1:${address.port}`;
-}
-
-async function api(base: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(base + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-const follow = (base: string, code: string) =>
-  fetch(`${base}/${code}`, { redirect: 'manual', headers: { 'user-agent': PHONE_UA } });
-
-/** Polls `check` until it holds or `ms` pass; returns whether it held. */
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return true;
-    if (Date.now() > until) return false;
-    await sleep(100);
-  }
 }
 
 const WEB_LINK = { channel: 'web', target: { url: 'https://shop.example/spring' } };
@@ -71,7 +35,7 @@ describe('PostgreSQL faults: a dropped or unreachable database', () => {
 
   it('survives pg_terminate_backend during traffic: 503 or success, then success again', async () => {
     t = await startTestServer(postgres);
-    const base = await listen(t);
+    const base = await listen(t.server);
     const link = await api(base, 'POST', '/api/links', WEB_LINK);
     expect(link.status).toBe(201);
     const code = String(link.body.code);
@@ -129,7 +93,7 @@ describe('PostgreSQL faults: a dropped or unreachable database', () => {
   it('answers 503 while a proxy to the database is cut, keeps redirecting cached links, and recovers', async () => {
     proxy = await startTcpProxy(Number(new URL(POSTGRES_URL).port || 5432));
     t = await startTestServer(postgres, { DATABASE_URL: urlAt(proxy.port) });
-    const base = await listen(t);
+    const base = await listen(t.server);
     const link = await api(base, 'POST', '/api/links', WEB_LINK);
     const code = String(link.body.code);
     expect((await follow(base, code)).status).toBe(302);

@@ -1,18 +1,10 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
-
-const PHONE_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+import { metricCounts, PHONE_UA } from '../support/http.js';
 
 /** chatmark_redirects_total by outcome, from the server's own /metrics. */
-async function redirects(t: TestServer): Promise<Record<string, number>> {
-  const text = (await t.call('GET', '/metrics')).body;
-  const counts: Record<string, number> = {};
-  for (const [, outcome, n] of text.matchAll(/^chatmark_redirects_total\{outcome="(\w+)"\} (\d+)$/gm))
-    if (outcome) counts[outcome] = Number(n);
-  return counts;
-}
+const redirects = (t: TestServer) => metricCounts(t, 'chatmark_redirects_total', 'outcome');
 
 // The fast path counts redirects in plain numbers and hands them to prom-client when /metrics is
 // scraped: every redirect is counted exactly once, however the scrapes fall between them.

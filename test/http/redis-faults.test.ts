@@ -15,46 +15,11 @@ import {
   scaleOutProblem,
 } from '../support/services.js';
 import { startSilentServer, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { api, eventually, follow, listen, sleep } from '../support/http.js';
 
-const PHONE_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 const WEB_LINK = { channel: 'web', target: { url: 'https://shop.example/spring' } };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function listen(server: Server): Promise<string> {
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = server.app.server.address();
-  if (typeof address !== 'object' || !address) throw new Error('not listening');
-  return `http://127.0.0.1:${address.port}`;
-}
-
-async function api(base: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(base + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_KEY}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
 const redisHealth = async (base: string) =>
   ((await (await fetch(`${base}/healthz`)).json()) as { redis?: string }).redis;
-
-const follow = (base: string, code: string) =>
-  fetch(`${base}/${code}`, { redirect: 'manual', headers: { 'user-agent': PHONE_UA } });
-
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (await check().catch(() => false)) return true;
-    if (Date.now() > until) return false;
-    await sleep(100);
-  }
-}
 
 const redisPort = () => Number(new URL(REDIS_URL).port || 6379);
 const redisUrlAt = (port: number) => {

@@ -5,11 +5,8 @@ import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { buildServer, type Server, type ServerOptions } from '../../src/server.js';
+import { PHONE_UA } from './http.js';
 import { type Backend, POSTGRES_URL } from './services.js';
-
-/** A phone browser's user agent: a person, not a bot. */
-const PHONE_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 export const ADMIN_KEY = 'cm_testadmin_0123456789abcdefghijklmnop';
 /** CHATMARK_SECRET_KEY, required on PostgreSQL (SQLite tests use DATA_DIR/secret.key). */
