@@ -74,7 +74,7 @@ async function fill(server, api) {
         adIds: null,
       });
     }
-    await server.store.writeClicks(clicks);
+    await writeClicksPatiently(server.store, clicks);
   }
   const fillSeconds = (Date.now() - started) / 1000;
 
@@ -155,6 +155,22 @@ async function readBack(server) {
     .select((eb) => eb.fn.countAll().as('n'))
     .executeTakeFirstOrThrow();
   return { campaignIds, linkIds, fillSeconds: NaN, eventSeconds: NaN, touchSeconds: NaN, events: Number(n) };
+}
+
+/**
+ * The journal's write gives up after 250 ms of waiting for a lock (a redirect must not wait
+ * longer; the server spills the batch instead). The fill writes far bigger batches than any
+ * redirect, so a WAL checkpoint may outlast that: wait for it and write again.
+ */
+async function writeClicksPatiently(store, clicks) {
+  for (;;) {
+    try {
+      return await store.writeClicks(clicks);
+    } catch (error) {
+      if (error?.code !== 'SQLITE_BUSY') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 export async function benchScale() {
