@@ -62,6 +62,8 @@ export interface Server {
 export interface ServerOptions {
   logger?: boolean | { level: string; stream?: { write(line: string): void } };
   now?: () => number;
+  /** Click numbers reserved per block (5,000); tests make it small to run out during an outage. */
+  clickBlockSize?: number;
 }
 
 /**
@@ -156,7 +158,10 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     },
   });
   const salt = new DailySalt(store.db);
-  const clickNumbers = new ClickNumbers((size) => reserveSequenceBlock(store.db, 'click', size));
+  const clickNumbers = new ClickNumbers(
+    (size) => reserveSequenceBlock(store.db, 'click', size),
+    options.clickBlockSize,
+  );
   const redirect = createRedirector({ links, limit, codec, clickNumbers, journal, salt, now });
   const invalidate = (code: string) => links.invalidate(code);
 

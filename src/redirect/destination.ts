@@ -16,6 +16,8 @@ export interface DestinationTemplate {
   readonly kind: 'redirect' | 'app-page';
   /** Splices the click's token (printed form) or click id into the destination. */
   url(token: string): string;
+  /** The destination without a token, for a click that cannot be recorded (no click number). */
+  readonly untracked: string;
   /** Where the app page sends people who don't have the app, when there is such a place. */
   readonly fallback: string | null;
 }
@@ -87,14 +89,15 @@ export function buildTemplate(
     if (!url) throw new ChatmarkError('missing_field', 'A web link needs a url', 'url');
     // Serialised here too: rows stored before URLs were serialised on the way in may hold raw
     // non-ASCII text, which a `Location` header cannot carry.
-    const tagged = withClickId(applyUtmDefaults(asciiUrl(url), utmDefaults(link, campaign)));
-    return { kind: 'redirect', url: tagged, fallback: null };
+    const untracked = applyUtmDefaults(asciiUrl(url), utmDefaults(link, campaign));
+    return { kind: 'redirect', url: withClickId(untracked), untracked, fallback: null };
   }
   const built = chatLink(link, MARKER, platform);
   const https = built.url.startsWith('https://');
   return {
     kind: https ? 'redirect' : 'app-page',
     url: splice(built.url, (token) => chatLink(link, token, platform).url),
+    untracked: chatLink(link, undefined, platform).url,
     fallback: https ? null : (APP_FALLBACK[link.channel] ?? null),
   };
 }

@@ -46,7 +46,8 @@ function writeResult(response: ServerResponse, result: RedirectResult): void {
     'cache-control': 'no-store, private',
     'referrer-policy': 'no-referrer',
   };
-  if (result.status === 302 || result.status === 200) headers['x-chatmark-click'] = result.clickId;
+  if ((result.status === 302 || result.status === 200) && result.clickId)
+    headers['x-chatmark-click'] = result.clickId;
   if (result.status === 302) {
     headers.location = result.location;
     headers['content-length'] = '0';

@@ -18,6 +18,7 @@ export interface RedirectRequest {
   query: Record<string, unknown>;
 }
 
+/** `clickId` is '' (and `committed` false) when no click could be made: see `untracked`. */
 export type RedirectResult =
   | { status: 302; location: string; clickId: string; committed: boolean }
   | { status: 200; html: string; clickId: string; committed: boolean; preview?: true }
@@ -79,6 +80,22 @@ export function createRedirector(deps: RedirectorDeps) {
     return template;
   }
 
+  /** The answer for a click that cannot be recorded: the destination without a token. */
+  function untracked(resolved: ResolvedLink, os: string | null, previewOnly: boolean): RedirectResult {
+    if (previewOnly)
+      return { status: 200, html: preview(resolved), clickId: '', committed: false, preview: true };
+    const template = templateFor(resolved, os);
+    if (template.kind === 'redirect')
+      return { status: 302, location: template.untracked, clickId: '', committed: false };
+    const appName = APP_NAMES[resolved.link.channel] ?? resolved.link.channel;
+    return {
+      status: 200,
+      html: openAppPage(template.untracked, appName, template.fallback),
+      clickId: '',
+      committed: false,
+    };
+  }
+
   return async function redirect(request: RedirectRequest): Promise<RedirectResult> {
     const found = deps.links.get(request.code);
     const resolved = found instanceof Promise ? await found : found;
@@ -97,8 +114,15 @@ export function createRedirector(deps: RedirectorDeps) {
       resolved.exhausted = true;
       return { status: 410, html: gonePage('exhausted') };
     }
-    const taken = deps.clickNumbers.take();
-    const number = typeof taken === 'number' ? taken : await taken;
+    let number: number;
+    try {
+      const taken = deps.clickNumbers.take();
+      number = typeof taken === 'number' ? taken : await taken;
+    } catch {
+      // No click number on hand (the store has been away longer than the reserved blocks last):
+      // the click cannot be recorded, but a broken database must not break a campaign.
+      return untracked(resolved, kind.os, previewOnly);
+    }
     const saltNow = deps.salt.get(now);
     const salt = typeof saltNow === 'string' ? saltNow : await saltNow;
     const token = deps.codec.encode(number);

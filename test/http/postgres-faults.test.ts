@@ -125,6 +125,45 @@ describe('PostgreSQL faults: a dropped or unreachable database', () => {
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^chatmark_store_up 1$/m);
   });
 
+  it('keeps redirecting without a token once the reserved click numbers run out during an outage', async () => {
+    proxy = await startTcpProxy(Number(new URL(POSTGRES_URL).port || 5432));
+    // Blocks of 4 numbers: one in use and one spare last 8 clicks (5,000 each in production).
+    t = await startTestServer(postgres, { DATABASE_URL: urlAt(proxy.port) }, undefined, {
+      clickBlockSize: 4,
+    });
+    const base = await listen(t.server);
+    const web = String((await api(base, 'POST', '/api/links', WEB_LINK)).body.code);
+    const chat = String(
+      (
+        await api(base, 'POST', '/api/links', {
+          channel: 'whatsapp',
+          target: { phone: '+447911123456' },
+          text: 'Hi',
+        })
+      ).body.code,
+    );
+    expect((await follow(base, web)).status).toBe(302);
+    expect((await follow(base, chat)).headers.get('location')).toMatch(/ref%20[0-9A-Z]{4}-[0-9A-Z]{4}/);
+
+    await proxy.cut();
+    const answers = [];
+    for (let i = 0; i < 12; i++) answers.push(await follow(base, web), await follow(base, chat));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 302));
+    const untracked = answers.filter((a) => a.headers.get('x-chatmark-click') === null);
+    expect(untracked.length).toBeGreaterThan(0);
+    for (const a of untracked) {
+      const location = a.headers.get('location') ?? '';
+      if (location.startsWith('https://shop.example/')) {
+        expect(location).toMatch(/utm_source=/);
+        expect(location).not.toMatch(/cm_click/);
+      } else {
+        expect(location).toMatch(/^https:\/\/wa\.me\/447911123456\?text=Hi$/);
+      }
+    }
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^chatmark_redirects_total\{outcome="unrecorded"\} \d+$/m);
+  });
+
   it('answers 503 when a statement outlives DATABASE_STATEMENT_TIMEOUT_MS (a table locked by another session)', async () => {
     t = await startTestServer(postgres, { DATABASE_STATEMENT_TIMEOUT_MS: '300' });
     expect((await t.call('POST', '/api/links', WEB_LINK)).statusCode).toBe(201);

@@ -39,7 +39,7 @@ export async function startTestServer(
   backend: Backend,
   env: Record<string, string> = {},
   clock = { now: Date.UTC(2026, 10, 23, 12, 0) },
-  options: { logger?: ServerOptions['logger'] } = {},
+  options: Pick<ServerOptions, 'logger' | 'clickBlockSize'> = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'chatmark-test-'));
   const schema = `h_${process.pid}_${Date.now().toString(36)}_${(counter++).toString(36)}`;
@@ -52,7 +52,11 @@ export async function startTestServer(
     ...env,
   };
   const config = loadConfig(fullEnv);
-  const server = await buildServer(config, { logger: options.logger ?? false, now: () => clock.now });
+  const server = await buildServer(config, {
+    ...options,
+    logger: options.logger ?? false,
+    now: () => clock.now,
+  });
   return {
     server,
     clock,
