@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isStoreUnavailable } from '../store/availability.js';
 import type { Redirector, RedirectResult } from './redirector.js';
 
 /** Short-link paths: one segment of the code alphabet (custom codes included). */
@@ -25,17 +26,24 @@ export function writeRedirect(response: ServerResponse, result: RedirectResult):
   }
 }
 
-/** A bare 500 for a request whose answer failed, unless the answer has started already. */
-export function writeInternalError(response: ServerResponse): void {
+/**
+ * A bare 500 for a request whose answer failed, unless the answer has started already; a 503 with
+ * `Retry-After` when the failure is the store being away (an uncached code during an outage), so
+ * a client or proxy knows to try again.
+ */
+export function writeInternalError(response: ServerResponse, cause?: unknown): void {
+  const unavailable = cause !== undefined && isStoreUnavailable(cause);
+  const body = unavailable ? 'Service unavailable; try again shortly' : 'Internal error';
   try {
     if (!response.headersSent) {
-      response.writeHead(500, {
+      response.writeHead(unavailable ? 503 : 500, {
         'content-type': 'text/plain',
         'cache-control': 'no-store',
-        'content-length': '14',
+        'content-length': String(body.length),
+        ...(unavailable && { 'retry-after': '2' }),
       });
     }
-    response.end('Internal error');
+    response.end(body);
   } catch {
     response.destroy();
   }
@@ -161,7 +169,7 @@ export function redirectFastPath(
         },
         (error: unknown) => {
           report(options.onError, error);
-          writeInternalError(response);
+          writeInternalError(response, error);
         },
       );
   };
