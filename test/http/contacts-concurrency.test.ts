@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
+import { whatsappTextMessage } from '../support/webhooks.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0);
 const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
@@ -420,25 +421,7 @@ describeEachBackend('contacts: big batches at once', (backend) => {
 });
 
 /** spec/channels.md §1.6: a WhatsApp Cloud API text message from `from` (digits). */
-const whatsappMessage = (text: string, id: string, from: string) => ({
-  object: 'whatsapp_business_account',
-  entry: [
-    {
-      id: '102290129340398',
-      changes: [
-        {
-          field: 'messages',
-          value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-            contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: from }],
-            messages: [{ from, id, timestamp: '1763900000', type: 'text', text: { body: text } }],
-          },
-        },
-      ],
-    },
-  ],
-});
+const whatsappMessage = (text: string, id: string, from: string) => whatsappTextMessage(text, id, from);
 
 describeEachBackend('contacts: a chat webhook and the shop at the same moment', (backend) => {
   const SECRET = 'wa-app-secret';

@@ -9,6 +9,7 @@ import { SECRET_HEADERS } from '../../src/http/log-redaction.js';
 import { buildServer, type Server } from '../../src/server.js';
 import { ADMIN_KEY, SECRET_KEY } from '../support/server.js';
 import { describeEachBackend, POSTGRES_URL } from '../support/services.js';
+import { whatsappTextMessage } from '../support/webhooks.js';
 
 const WHATSAPP_APP_SECRET = 'wa-app-secret-for-logs';
 const TELEGRAM_WEBHOOK_SECRET = 'tg-secret-token-for-logs';
@@ -63,33 +64,7 @@ describeEachBackend('secrets and personal data never logged', (backend) => {
       headers: { 'content-type': 'application/json', cookie: COOKIE, ...headers },
       payload: body,
     });
-  const whatsappMessage = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: 'Ana' }, wa_id: PHONE_DIGITS }],
-              messages: [
-                {
-                  from: PHONE_DIGITS,
-                  id: 'wamid.logs',
-                  timestamp: '1763900000',
-                  type: 'text',
-                  text: { body: 'hi' },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const whatsappMessage = JSON.stringify(whatsappTextMessage('hi', 'wamid.logs', PHONE_DIGITS, 'Ana'));
   const whatsappSignature = `sha256=${createHmac('sha256', WHATSAPP_APP_SECRET).update(whatsappMessage).digest('hex')}`;
 
   it('logs failing requests without keys, cookies, signatures, phone numbers or emails', async () => {

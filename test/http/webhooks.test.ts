@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
+import { whatsappTextMessage } from '../support/webhooks.js';
 
 const SECRETS = {
   WHATSAPP_APP_SECRET: 'wa-app-secret',
@@ -20,27 +21,7 @@ const hubSignature = (body: string, secret: string) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** spec/channels.md §1.6: a WhatsApp Cloud API text message. */
-function whatsapp(text: string, id: string, from = '447911123456') {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: from }],
-              messages: [{ from, id, timestamp: '1763900000', type: 'text', text: { body: text } }],
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
+const whatsapp = (text: string, id: string, from?: string) => whatsappTextMessage(text, id, from);
 
 /** spec/channels.md §2.4: a Telegram `/start <payload>` update. */
 const telegramStart = (payload: string, updateId: number, userId = 123456789) => ({
