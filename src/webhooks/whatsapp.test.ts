@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWebhookFixtures } from '../../test/fixtures/webhooks/load.js';
+import { whatsappEnvelope } from '../../test/support/webhooks.js';
 import { ChatmarkError } from '../domain/errors.js';
 import type { ChatStartBatch } from './types.js';
 import { parseWhatsApp, verifyWhatsAppChallenge } from './whatsapp.js';
@@ -7,26 +8,7 @@ import { parseWhatsApp, verifyWhatsAppChallenge } from './whatsapp.js';
 const fixtures = loadWebhookFixtures('whatsapp-');
 
 /** A Cloud API webhook (spec/channels.md §1.6 envelope) around the given `value` fields. */
-function envelope(value: Record<string, unknown>): unknown {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-              ...value,
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
+const envelope = (value: Record<string, unknown>): unknown => whatsappEnvelope(value);
 
 const textMessage = (fields: Record<string, unknown>, body = 'hello'): Record<string, unknown> => ({
   id: 'wamid.X',
