@@ -1,3 +1,4 @@
+import { EARLIEST_TIME } from './date-range.js';
 import { ChatmarkError } from './errors.js';
 import { containsEmail, containsPhone } from './personal-data.js';
 
@@ -7,8 +8,8 @@ import { containsEmail, containsPhone } from './personal-data.js';
  * a 20,000-deep `properties` object is a bug or an attack, and once stored it skews every report.
  */
 
-/** The earliest event time accepted: 2000-01-01T00:00:00Z. */
-export const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
+/** The earliest event time accepted: the start of the plausible window every time shares. */
+export const EARLIEST_EVENT_TIME = EARLIEST_TIME;
 /** How far ahead of the server's clock an event may be (clock skew, time zones written wrong). */
 export const MAX_EVENT_LEAD_MS = 86_400_000;
 /** `properties` nests at most this many levels (the object itself is level 1). */
