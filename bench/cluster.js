@@ -4,7 +4,8 @@
 // PostgreSQL's deadlock counter for a database of the benchmark's own.
 import pg from 'pg';
 import { machine } from './machine.js';
-import { ask, load, pin, startServer, stop } from './pinned.js';
+import { paced } from './paced.js';
+import { ask, load, pin, startServer, stop, UA } from './pinned.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const LINKS = 4;
@@ -34,7 +35,7 @@ async function measure(label, servers) {
   const warm = await load(targets, { seconds: 2, paths });
   const run = await load(targets, { seconds: SECONDS, paths });
   const rate = Math.round(run.rps / 2);
-  const fixed = await load(targets, { seconds: SECONDS, connections: 20, rate, paths });
+  const fixed = await paced(targets, { seconds: SECONDS, rate, userAgent: UA });
   // Every server's journal is committed when it answered; count the rows once.
   const after = await ask(servers[0].child, 'count');
   const answered = warm.answered + run.answered + fixed.answered;
@@ -50,6 +51,7 @@ async function measure(label, servers) {
     cpuUs: run.cpuUs,
     rps: run.rps,
     p99: fixed.p99,
+    p999: fixed.p999,
     rate,
     answered,
     committed,
@@ -100,10 +102,10 @@ export async function benchCluster() {
   const [sqliteResult, pgOne] = results;
   const pgRatio = pgOne ? pgOne.cpuUs / sqliteResult.cpuUs : NaN;
   const lines = [
-    `${LINKS} links, ${SECONDS} s saturating at 50 connections (CPU, throughput), then ${SECONDS} s at half that rate (p99); servers on core 1, load on core 0`,
+    `${LINKS} links, ${SECONDS} s saturating at 50 connections (CPU, throughput), then ${SECONDS} s paced at half that rate (p99 from each request's due time, bench/paced.js); servers on core 1, load on core 0`,
     ...results.map(
       (r) =>
-        `${r.label.padEnd(22)} ${r.cpuUs.toFixed(1)} µs CPU/redirect, ${r.rps.toFixed(0)} req/s, p99 ${r.p99} ms at ${r.rate} req/s; committed ${r.committed.toLocaleString('en')} ≥ answered ${r.answered.toLocaleString('en')}, spilled ${r.spilled}, errors ${r.errors}; ${r.perCommit.toFixed(1)} clicks per commit, ${r.commitMs.toFixed(2)} ms per commit`,
+        `${r.label.padEnd(22)} ${r.cpuUs.toFixed(1)} µs CPU/redirect, ${r.rps.toFixed(0)} req/s, p99 ${r.p99.toFixed(2)} ms (p99.9 ${r.p999.toFixed(2)}) paced at ${r.rate} req/s; committed ${r.committed.toLocaleString('en')} ≥ answered ${r.answered.toLocaleString('en')}, spilled ${r.spilled}, errors ${r.errors}; ${r.perCommit.toFixed(1)} clicks per commit, ${r.commitMs.toFixed(2)} ms per commit`,
     ),
     postgresProblem
       ? `PostgreSQL skipped: ${postgresProblem}`

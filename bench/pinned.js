@@ -36,7 +36,10 @@ export function startServer(script, env = {}) {
   const child = fork(new URL(script, import.meta.url), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    execArgv: process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cm-prof'] : [],
+    execArgv: [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/cm-prof'] : []),
+      ...(env.BENCH_NODE_ARGS ? env.BENCH_NODE_ARGS.split(' ') : []),
+    ],
   });
   return new Promise((resolve, reject) => {
     child.once('error', reject);

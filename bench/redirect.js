@@ -3,15 +3,16 @@
 // is read from /proc. Throughput is a second figure (it still depends on the load generator).
 import { request } from 'node:http';
 import { machine } from './machine.js';
-import { ask, canPin, load, median, pin, startServer, stop, UA } from './pinned.js';
+import { paced } from './paced.js';
+import { ask, canPin, cpuSeconds, load, median, pin, startServer, stop, UA } from './pinned.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 50;
 
 /**
  * Rounds alternate between the three servers (all kept running), so drift in the machine's speed
- * hits them alike; figures are medians over the rounds. Then a fixed-rate run at half of
- * Chatmark's throughput gives the latency below saturation.
+ * hits them alike; figures are medians over the rounds. Then a paced run (open loop, see
+ * paced.js) at half of Chatmark's throughput gives the latency below saturation.
  */
 export async function benchRedirect() {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -40,8 +41,10 @@ export async function benchRedirect() {
   const fixed = {};
   for (const name of ['headers', 'chatmark']) {
     const target = targets[name];
-    fixed[name] = await load([target], { seconds: SECONDS, connections: 20, rate, paths: target.paths });
-    if (name === 'chatmark') answered += fixed[name].answered;
+    const before = cpuSeconds(target.pid);
+    const run = await paced([target], { seconds: SECONDS, rate, userAgent: UA });
+    fixed[name] = { ...run, cpuUs: ((cpuSeconds(target.pid) - before) / run.answered) * 1e6 };
+    if (name === 'chatmark') answered += run.answered;
   }
   const after = await ask(cm.child, 'count');
   await Promise.all([stop(bare.child), stop(headers.child), stop(cm.child)]);
@@ -54,7 +57,10 @@ export async function benchRedirect() {
   const recorded = after.clicks - before.clicks;
   const commits = after.commits - before.commits;
   const journaled = after.journaled - before.journaled;
-  const errors = runs.chatmark.reduce((n, r) => n + r.errors + r.wrongStatus, 0) + fixed.chatmark.errors;
+  const errors =
+    runs.chatmark.reduce((n, r) => n + r.errors + r.wrongStatus, 0) +
+    fixed.chatmark.errors +
+    fixed.chatmark.wrongStatus;
   return {
     name: 'redirect',
     machine: machine(),
@@ -68,7 +74,9 @@ export async function benchRedirect() {
       `chatmark GET /:code (SQLite, durable):  ${cpu('chatmark').toFixed(1)} µs CPU/request, ${rps('chatmark').toFixed(0)} req/s, p99 ${p99('chatmark')} ms`,
       `CPU per request: chatmark / same-headers ${cpuRatio.toFixed(2)}× (target ≤ 1.5), chatmark / bare 302 ${(cpu('chatmark') / cpu('bare')).toFixed(2)}×`,
       `throughput (second figure): chatmark / bare 302 ${(rps('chatmark') / rps('bare')).toFixed(2)}×, chatmark / same-headers ${(rps('chatmark') / rps('headers')).toFixed(2)}×`,
-      `fixed rate ${rate} req/s (half of chatmark's throughput), ${SECONDS} s: chatmark p99 ${fixed.chatmark.p99} ms (target < 10 ms), ${fixed.chatmark.cpuUs.toFixed(1)} µs CPU/request; same-headers p99 ${fixed.headers.p99} ms, ${fixed.headers.cpuUs.toFixed(1)} µs CPU/request (ratio ${fixedRatio.toFixed(2)}×)`,
+      `paced at ${rate} req/s (half of chatmark's throughput, evenly spaced, latency from each request's due time), ${SECONDS} s after 1 s of warm-up:`,
+      `  chatmark p50 ${ms(fixed.chatmark.p50)}, p99 ${ms(fixed.chatmark.p99)} (target < 10 ms), p99.9 ${ms(fixed.chatmark.p999)}, max ${ms(fixed.chatmark.max)}; ${fixed.chatmark.cpuUs.toFixed(1)} µs CPU/request`,
+      `  same-headers p50 ${ms(fixed.headers.p50)}, p99 ${ms(fixed.headers.p99)}, p99.9 ${ms(fixed.headers.p999)}, max ${ms(fixed.headers.max)}; ${fixed.headers.cpuUs.toFixed(1)} µs CPU/request (CPU ratio ${fixedRatio.toFixed(2)}×)`,
       `clicks committed ${recorded.toLocaleString('en')} ≥ redirects answered ${answered.toLocaleString('en')}; errors ${errors}; spilled ${after.spilled - before.spilled}`,
       `journal: ${commits} commits, ${(journaled / Math.max(1, commits)).toFixed(1)} clicks per commit`,
       `server RSS after the runs: ${(after.rss / 1e6).toFixed(0)} MB`,
@@ -84,6 +92,8 @@ export async function benchRedirect() {
       sameResponse === null,
   };
 }
+
+const ms = (value) => `${value.toFixed(2)} ms`;
 
 /** The status and raw headers (name, value) of one GET, as the load generator sends it. */
 function answer({ port, paths }) {

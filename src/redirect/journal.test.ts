@@ -39,14 +39,36 @@ describe('ClickJournal (group commit)', () => {
     expect(batches).toEqual([[1, 2, 3]]);
   });
 
-  it('with commitAt, commits as soon as that many clicks wait, and the rest at the end of the turn', async () => {
+  it('with minIntervalMs, commits an idle journal at once and shares one commit among the clicks of the window', async () => {
+    const starts: number[] = [];
     const batches: number[][] = [];
     const journal = new ClickJournal({
-      write: async (batch) => void batches.push(batch.map((c) => c.id)),
-      commitAt: 2,
+      write: async (batch) => {
+        starts.push(performance.now());
+        batches.push(batch.map((c) => c.id));
+      },
+      minIntervalMs: 300,
+      fullBatch: 4,
     });
-    await Promise.all([1, 2, 3].map((id) => journal.append(click(id))));
-    expect(batches).toEqual([[1, 2], [3]]);
+    const began = performance.now();
+    await journal.append(click(1));
+    // Idle: committed at the end of its turn, not after the window.
+    expect(performance.now() - began).toBeLessThan(150);
+    // A stream of single clicks within the window waits for it, and they share one commit.
+    const stream = [2, 3].map((id) => journal.append(click(id)));
+    await new Promise((r) => setTimeout(r, 20));
+    stream.push(journal.append(click(4)));
+    await Promise.all(stream);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(299);
+    // A full batch does not wait out the window, also when it fills while the window runs.
+    const full = performance.now();
+    const first = journal.append(click(5));
+    await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([first, ...[6, 7, 8].map((id) => journal.append(click(id)))]);
+    expect(performance.now() - full).toBeLessThan(200);
+    expect(batches.at(-1)).toEqual([5, 6, 7, 8]);
+    await journal.close();
   });
 
   it('queues clicks that arrive during a commit for the next one', async () => {

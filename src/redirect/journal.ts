@@ -29,11 +29,14 @@ export interface JournalOptions {
   /** Most clicks held in memory when neither the store nor the spill works; older ones are dropped. */
   maxPending?: number;
   /**
-   * Commit as soon as this many clicks wait, without waiting for the end of the event-loop turn:
-   * part of a burst is answered while the rest is still being read, so the clients' next
-   * requests overlap with this process's work. Default: only at the end of the turn.
+   * Least time between the starts of two commits while fewer than `fullBatch` clicks wait: a
+   * click that arrives when no commit started this long ago is committed at the end of its
+   * event-loop turn, and under a steady stream the clicks of this window share one commit (a
+   * commit per turn would write a few pages of WAL for one or two clicks). Default 0.
    */
-  commitAt?: number;
+  minIntervalMs?: number;
+  /** Clicks that are committed at the end of the turn without waiting for `minIntervalMs`. */
+  fullBatch?: number;
 }
 
 /** The clicks of the next batch and the one promise they all wait on. */
@@ -68,6 +71,10 @@ export class ClickJournal {
   private pending: Batch = newBatch();
   private retry: ClickRecord[] = [];
   private scheduled = false;
+  /** Set while a scheduled commit waits out `minIntervalMs`. */
+  private windowTimer: NodeJS.Timeout | null = null;
+  /** When the last commit started (performance.now()). */
+  private lastStart = Number.NEGATIVE_INFINITY;
   private running: Promise<void> | null = null;
   private closed = false;
   /** The store failed and the spill holds clicks: new batches join them until a replay empties it. */
@@ -84,9 +91,8 @@ export class ClickJournal {
     if (this.closed) return Promise.reject(new Error('The click journal is closed'));
     const batch = this.pending;
     batch.clicks.push(click);
-    if (batch.clicks.length >= (this.options.commitAt ?? Number.POSITIVE_INFINITY) && !this.running) {
-      void this.run();
-    } else this.schedule();
+    if (this.windowTimer && this.full()) this.runScheduled();
+    else this.schedule();
     return batch.done;
   }
 
@@ -144,10 +150,24 @@ export class ClickJournal {
   private schedule(): void {
     if (this.scheduled || this.running) return;
     this.scheduled = true;
+    // At the end of the turn, when every click of the turn is in: commit, or wait out the rest
+    // of `minIntervalMs` (cut short by `append` once a full batch waits).
     setImmediate(() => {
-      this.scheduled = false;
-      void this.run();
+      const wait = (this.options.minIntervalMs ?? 0) - (performance.now() - this.lastStart);
+      if (wait > 0 && !this.full()) this.windowTimer = setTimeout(() => this.runScheduled(), wait);
+      else this.runScheduled();
     });
+  }
+
+  private runScheduled(): void {
+    if (this.windowTimer) clearTimeout(this.windowTimer);
+    this.windowTimer = null;
+    this.scheduled = false;
+    void this.run();
+  }
+
+  private full(): boolean {
+    return this.pending.clicks.length >= (this.options.fullBatch ?? Number.POSITIVE_INFINITY);
   }
 
   private scheduleReplay(delay = this.options.retryDelayMs ?? 1000): void {
@@ -160,8 +180,9 @@ export class ClickJournal {
   }
 
   private run(): Promise<void> {
-    // An end-of-turn flush after an early commit took everything: nothing to write.
+    // A window timer that fired after close() took everything: nothing to write.
     if (this.pending.clicks.length === 0 && this.retry.length === 0) return Promise.resolve();
+    this.lastStart = performance.now();
     const waiting = this.pending;
     this.pending = newBatch();
     const batch = this.retry.length > 0 ? [...this.retry, ...waiting.clicks] : waiting.clicks;

@@ -3,6 +3,13 @@ import { Worker } from 'node:worker_threads';
 
 export interface Checkpointer {
   /**
+   * Copies what the WAL holds into the database (`wal_checkpoint(PASSIVE)`) while the main
+   * connection goes on committing: the long part of a checkpoint (the WAL's fsync and most of the
+   * copying) without holding up a write. It cannot restart the WAL under steady commits, so a
+   * `restart` follows it, with only the frames committed since left to copy.
+   */
+  passive(): Promise<void>;
+  /**
    * Copies the WAL into the database and restarts it from the beginning (`wal_checkpoint(RESTART)`)
    * on the worker's connection. The caller must not write until this resolves: under a steady
    * stream of commits a passive checkpoint never catches up, and the WAL would grow without end
@@ -28,7 +35,8 @@ export function startCheckpointer(file: string): Checkpointer {
     const db = new Database(workerData.file);
     db.pragma('busy_timeout = 5000');
     parentPort.on('message', (message) => {
-      try { db.pragma(message === 'stop' ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(RESTART)'); } catch {}
+      const mode = { stop: 'TRUNCATE', restart: 'RESTART', passive: 'PASSIVE' }[message];
+      try { db.pragma('wal_checkpoint(' + mode + ')'); } catch {}
       if (message === 'stop') db.close();
       parentPort.postMessage(message);
     });
@@ -38,7 +46,7 @@ export function startCheckpointer(file: string): Checkpointer {
     workerData: { file, module: fileURLToPath(import.meta.resolve('better-sqlite3')) },
   });
   worker.unref();
-  const ask = (message: 'restart' | 'stop') =>
+  const ask = (message: 'passive' | 'restart' | 'stop') =>
     new Promise<void>((resolve) => {
       const done = () => {
         worker.off('error', done);
@@ -49,6 +57,7 @@ export function startCheckpointer(file: string): Checkpointer {
       worker.postMessage(message);
     });
   return {
+    passive: () => ask('passive'),
     restart: () => ask('restart'),
     stop: async () => {
       await ask('stop');

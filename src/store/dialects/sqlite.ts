@@ -37,19 +37,32 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
   let writer: ReturnType<typeof preparedClickWriter> | null = null;
   const boundedBusy = boundedBusyWriter(raw);
 
-  // WAL checkpoints between commits, off the event loop (see sqlite-checkpointer.ts): due every
-  // second while clicks flow, and every ten seconds anyway for the API's own writes.
+  // WAL checkpoints off the event loop (see sqlite-checkpointer.ts), due every second while
+  // clicks flow and every ten seconds anyway for the API's own writes. A passive checkpoint runs
+  // beside the commits first; the restart that follows, which commits must wait for, then has
+  // only the frames committed since to copy.
   let checkpointing: Promise<void> | null = null;
+  let passive: Promise<void> | null = null;
+  let passiveDone = false;
   let lastCheckpoint = Date.now();
   const checkpoint = () => {
     if (!checkpointer) return Promise.resolve();
     checkpointing ??= checkpointer.restart().finally(() => {
       checkpointing = null;
+      passiveDone = false;
       lastCheckpoint = Date.now();
     });
     return checkpointing;
   };
-  const timer = checkpointer ? setInterval(() => void checkpoint(), 10_000) : null;
+  const startPassive = () => {
+    if (!checkpointer) return Promise.resolve();
+    passive ??= checkpointer.passive().finally(() => {
+      passive = null;
+      passiveDone = true;
+    });
+    return passive;
+  };
+  const timer = checkpointer ? setInterval(() => void startPassive().then(checkpoint), 10_000) : null;
   timer?.unref();
 
   return {
@@ -57,8 +70,11 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
     raw,
     dialect: SQLITE,
     async writeClicks(batch) {
-      if (checkpointing || (checkpointer && Date.now() - lastCheckpoint > 1000))
-        await withinBusyTimeout(checkpoint());
+      if (checkpointing) await withinBusyTimeout(checkpointing);
+      else if (checkpointer && Date.now() - lastCheckpoint > 1000) {
+        if (passiveDone) await withinBusyTimeout(checkpoint());
+        else void startPassive();
+      }
       // Prepared once, after the migrations made the tables. When an (async) Kysely transaction
       // is open on the connection, wait for Kysely's connection lock so the batch never lands
       // inside it; otherwise commit right away (the usual case, and the cheap one).
