@@ -3,7 +3,7 @@ import type { ClickRecord } from '../store/clicks.repository.js';
 import { adClickIds, createClassifier, referrerHost, visitorHash } from './classify.js';
 import type { ClickNumbers } from './click-numbers.js';
 import type { DailySalt } from './daily-salt.js';
-import { buildTemplate, type DestinationTemplate } from './destination.js';
+import { buildTemplate, type DestinationTemplate } from '../domain/destination.js';
 import type { ClickJournal } from './journal.js';
 import type { ClickLimit } from './click-limit.js';
 import type { LinkCache, ResolvedLink } from './link-cache.js';

@@ -20,7 +20,12 @@ import {
 } from '../store/experiments.repository.js';
 import { getLink } from '../store/links.repository.js';
 import { requireCampaign } from './campaigns.service.js';
-import { compareArms, type DecisionMetric, METRIC_PARTS, type ProportionsResult } from './compare.js';
+import {
+  compareArms,
+  type DecisionMetric,
+  METRIC_PARTS,
+  type ProportionsResult,
+} from '../domain/stats/compare.js';
 
 /**
  * Experiments, baseline snapshots and post-launch reviews of a campaign (DESIGN.md "Campaigns,

@@ -3,7 +3,7 @@ import { buildLink, isChannel } from '../domain/channels/index.js';
 import type { ChannelLink } from '../domain/channels/types.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { serializeHttpUrl } from '../domain/http-url.js';
-import { buildTemplate } from '../redirect/destination.js';
+import { buildTemplate } from '../domain/destination.js';
 import { type CampaignRecord, getCampaign } from '../store/campaigns.repository.js';
 import { type Db, isUniqueViolation } from '../store/db.js';
 import { bumpDayVersions } from '../store/report-slices.repository.js';

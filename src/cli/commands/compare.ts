@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { ChatmarkError, isChatmarkError } from '../../domain/errors.js';
-import { compare, type CompareRequest, describeComparison, describeDetails } from '../../services/compare.js';
+import {
+  compare,
+  type CompareRequest,
+  describeComparison,
+  describeDetails,
+} from '../../domain/stats/compare.js';
 import { action, type JsonOption, jsonOption, printResult } from '../output.js';
 
 interface CompareOptions extends JsonOption {

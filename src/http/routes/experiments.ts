@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compare, DECISION_METRICS } from '../../services/compare.js';
+import { compare, DECISION_METRICS } from '../../domain/stats/compare.js';
 import {
   type BaselineMetrics,
   campaignReviews,

@@ -1,10 +1,26 @@
-import { buildLink } from '../domain/channels/index.js';
-import type { ChannelLink, LinkRequest } from '../domain/channels/types.js';
-import { ChatmarkError } from '../domain/errors.js';
-import { asciiUrl } from '../domain/http-url.js';
-import { applyUtmDefaults, type UtmValues } from '../domain/utm.js';
-import type { CampaignRecord } from '../store/campaigns.repository.js';
-import type { LinkRecord } from '../store/links.repository.js';
+import { buildLink } from './channels/index.js';
+import type { ChannelLink, LinkRequest } from './channels/types.js';
+import { ChatmarkError } from './errors.js';
+import { asciiUrl } from './http-url.js';
+import { applyUtmDefaults, type UtmValues } from './utm.js';
+
+/** What a destination is built from: a stored link's fields (store/links.repository.ts `LinkRecord` has them). */
+export interface DestinationLink {
+  /** A chat channel (`whatsapp`, …) or `web`. */
+  channel: string;
+  /** The channel's fields (`phone`, `username`, …) or `url` for web. */
+  target: Record<string, string>;
+  text: string | null;
+  utm: Record<string, string>;
+  variant: string | null;
+}
+
+/** The campaign fields a web link's UTM defaults come from (store/campaigns.repository.ts `CampaignRecord` has them). */
+export interface DestinationCampaign {
+  slug: string;
+  channels: readonly string[];
+  utm: Record<string, string>;
+}
 
 /**
  * Where a click goes. Built once per link (and SMS platform) as a template split around the ref
@@ -29,7 +45,7 @@ const APP_FALLBACK: Readonly<Record<string, string>> = { viber: 'https://www.vib
 const MARKER = 'QQQQ-QQQQ';
 
 /** The UTM defaults of a web link: the link's own, then the campaign's (the destination's own values win over both). */
-export function utmDefaults(link: LinkRecord, campaign: CampaignRecord | null): UtmValues {
+export function utmDefaults(link: DestinationLink, campaign: DestinationCampaign | null): UtmValues {
   const medium =
     link.utm.medium ??
     campaign?.utm.medium ??
@@ -45,7 +61,7 @@ export function utmDefaults(link: LinkRecord, campaign: CampaignRecord | null): 
 
 /** The chat link of a stored link for a given ref token (validates like the link builder does). */
 export function chatLink(
-  link: LinkRecord,
+  link: DestinationLink,
   ref: string | undefined,
   platform?: 'ios' | 'android',
 ): ChannelLink {
@@ -80,8 +96,8 @@ function withClickId(url: string): (clickId: string) => string {
 }
 
 export function buildTemplate(
-  link: LinkRecord,
-  campaign: CampaignRecord | null,
+  link: DestinationLink,
+  campaign: DestinationCampaign | null,
   platform?: 'ios' | 'android',
 ): DestinationTemplate {
   if (link.channel === 'web') {

@@ -1,5 +1,5 @@
-import { ChatmarkError } from '../domain/errors.js';
-import type { FunnelCounts } from '../domain/funnel.js';
+import { ChatmarkError } from '../errors.js';
+import type { FunnelCounts } from '../funnel.js';
 import {
   type ArmCounts,
   compareProportions,
@@ -11,7 +11,7 @@ import {
   verdict,
   type VerdictName,
   type VerdictRule,
-} from '../domain/stats/index.js';
+} from './index.js';
 
 /**
  * Baseline vs variant, as `POST /api/experiments/compare`, `chatmark compare` and an experiment's

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChatmarkError } from '../domain/errors.js';
-import { compareProportions } from '../domain/stats/index.js';
+import { ChatmarkError } from '../errors.js';
+import { compareProportions } from './index.js';
 import {
   compare,
   compareArms,
