@@ -1,5 +1,6 @@
-import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, DialectAdapter, Kysely } from 'kysely';
 import type { ClickRecord } from './clicks.repository.js';
+import type { Db } from './db.js';
 import type { Database } from './schema.js';
 
 /**
@@ -16,23 +17,40 @@ export interface DialectInfo {
   readonly clusteredTables: boolean;
   /** Adds the auto-increment clause an engine needs beside `serial`. */
   readonly autoIncrement: (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+  /**
+   * Several writers can run at once (PostgreSQL, several servers), so a writer locks the keys it
+   * decides on before reading them. SQLite has one writer at a time and needs no lock.
+   */
+  readonly keyLocks: boolean;
+  /**
+   * Holds each lock until the transaction ends, taken in one statement in the order given (shared
+   * ones as shared locks), so writers that list their locks in one order cannot deadlock. Does
+   * nothing where `keyLocks` is false.
+   */
+  readonly lockInTransaction: (db: Db, locks: readonly TransactionLock[]) => Promise<void>;
 }
 
-export const SQLITE: DialectInfo = {
-  name: 'sqlite',
-  serial: 'integer',
-  bigint: 'integer',
-  clusteredTables: true,
-  autoIncrement: (column) => column.autoIncrement(),
-};
+/** A transaction-scoped lock: an application-chosen namespace and a 32-bit key within it. */
+export interface TransactionLock {
+  readonly space: number;
+  readonly key: number;
+  readonly shared?: boolean;
+}
 
-export const POSTGRES: DialectInfo = {
-  name: 'postgres',
-  serial: 'serial',
-  bigint: 'bigint',
-  clusteredTables: false,
-  autoIncrement: (column) => column,
-};
+/**
+ * A Kysely adapter that carries the dialect's capabilities, as Kysely's own adapters carry theirs
+ * (`supportsReturning`): a repository function given `db | trx` reads them with `dialectOf`.
+ */
+export interface ChatmarkAdapter extends DialectAdapter {
+  readonly chatmark: DialectInfo;
+}
+
+/** The capabilities of the store `db` (or a transaction on it) was opened on. */
+export function dialectOf(db: Db): DialectInfo {
+  const adapter = db.getExecutor().adapter as Partial<ChatmarkAdapter>;
+  if (adapter.chatmark === undefined) throw new Error('This database was not opened by openStore.');
+  return adapter.chatmark;
+}
 
 /** An open database: the query builder plus what the dialect supports. */
 export interface StoreDb {

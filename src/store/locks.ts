@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from './db.js';
+import { dialectOf } from './dialect.js';
 
-/** The advisory-lock namespace of record keys (touches.repository.ts uses 7301 for contacts). */
+/** The lock namespace of record keys (touches.repository.ts uses 7301 for contacts). */
 const KEY_LOCKS = 7302;
 /** One lock over every key: writers of a few keys hold it shared, writers of many exclusively. */
 const ALL_KEYS = 7303;
@@ -16,7 +16,7 @@ export const KEY_LOCK_BUDGET = 64;
 
 /** Whether writers must lock their keys here (PostgreSQL); SQLite has one writer at a time. */
 export function needsKeyLocks(db: Db): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
+  return dialectOf(db).keyLocks;
 }
 
 /** A key's lock number: 32 bits of its SHA-256 (two keys sharing one only wait for each other). */
@@ -36,16 +36,16 @@ function lockNumber(key: string): number {
  * @example await lockKeys(trx, ['identity:email\u0000<hmac>', 'event:order-1001'])
  */
 export async function lockKeys(db: Db, keys: Iterable<string>): Promise<void> {
-  if (!needsKeyLocks(db)) return;
+  const dialect = dialectOf(db);
+  if (!dialect.keyLocks) return;
   const numbers = [...new Set([...keys].map(lockNumber))].sort((a, b) => a - b);
   if (numbers.length === 0) return;
   if (numbers.length > KEY_LOCK_BUDGET) {
-    await sql`select pg_advisory_xact_lock(${sql.lit(ALL_KEYS)}, 0)`.execute(db);
+    await dialect.lockInTransaction(db, [{ space: ALL_KEYS, key: 0 }]);
     return;
   }
-  // unnest yields the rows in array order: the shared lock first, then the keys ascending.
-  const spaces = [ALL_KEYS, ...numbers.map(() => KEY_LOCKS)];
-  await sql`select case when s = ${sql.lit(ALL_KEYS)} then pg_advisory_xact_lock_shared(s, k)
-      else pg_advisory_xact_lock(s, k) end
-    from unnest(${spaces}::int4[], ${[0, ...numbers]}::int4[]) as u(s, k)`.execute(db);
+  await dialect.lockInTransaction(db, [
+    { space: ALL_KEYS, key: 0, shared: true },
+    ...numbers.map((key) => ({ space: KEY_LOCKS, key })),
+  ]);
 }

@@ -1,5 +1,6 @@
-import { PostgresAdapter, type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from './db.js';
+import { dialectOf } from './dialect.js';
 import { bumpDayVersions } from './report-slices.repository.js';
 
 /**
@@ -130,7 +131,7 @@ async function contactsOf(db: Db, ids: readonly number[]): Promise<number[]> {
   return contacts;
 }
 
-/** The advisory-lock namespace of touch rewrites (an arbitrary constant of this application). */
+/** The lock namespace of touch rewrites (an arbitrary constant of this application). */
 const TOUCH_LOCKS = 7301;
 
 /**
@@ -140,10 +141,13 @@ const TOUCH_LOCKS = 7301;
  * other's touch or tripping on the other's rows. SQLite has one writer at a time already.
  */
 async function lockContacts(db: Db, contacts: readonly number[]): Promise<void> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-  for (const contact of [...new Set(contacts)].sort((a, b) => a - b)) {
-    await sql`select pg_advisory_xact_lock(${sql.lit(TOUCH_LOCKS)}, ${contact}::int)`.execute(db);
-  }
+  const dialect = dialectOf(db);
+  if (!dialect.keyLocks) return;
+  const ordered = [...new Set(contacts)].sort((a, b) => a - b);
+  await dialect.lockInTransaction(
+    db,
+    ordered.map((key) => ({ space: TOUCH_LOCKS, key })),
+  );
 }
 
 /**

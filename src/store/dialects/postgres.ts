@@ -1,9 +1,36 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { ConnectionState } from '../connection-state.js';
-import { POSTGRES, type StoreDb } from '../dialect.js';
+import type { ChatmarkAdapter, DialectInfo, StoreDb } from '../dialect.js';
 import type { Database } from '../schema.js';
 import { writeClicksPostgres } from './postgres-clicks.js';
+
+export const POSTGRES: DialectInfo = {
+  name: 'postgres',
+  serial: 'serial',
+  bigint: 'bigint',
+  clusteredTables: false,
+  autoIncrement: (column) => column,
+  keyLocks: true,
+  // Advisory locks: unnest yields the rows in array order, so the locks are taken in that order.
+  async lockInTransaction(db, locks) {
+    if (locks.length === 0) return;
+    await sql`select case when x then pg_advisory_xact_lock_shared(s, k) else pg_advisory_xact_lock(s, k) end
+      from unnest(${locks.map((l) => l.space)}::int4[], ${locks.map((l) => l.key)}::int4[], ${locks.map(
+        (l) => l.shared === true,
+      )}::bool[]) as u(s, k, x)`.execute(db);
+  },
+};
+
+class ChatmarkPostgresAdapter extends PostgresAdapter implements ChatmarkAdapter {
+  readonly chatmark = POSTGRES;
+}
+
+class ChatmarkPostgresDialect extends PostgresDialect {
+  override createAdapter() {
+    return new ChatmarkPostgresAdapter();
+  }
+}
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -116,7 +143,7 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
     client.on('error', (error) => state?.markDown(error));
     state?.markUp();
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new ChatmarkPostgresDialect({ pool }) });
   return {
     db,
     pool,

@@ -2,7 +2,14 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+} from 'kysely';
 import {
   type ClickRecord,
   clickRow,
@@ -12,9 +19,20 @@ import {
   upsertDailyRollupsQuery,
   upsertRollupsQuery,
 } from '../clicks.repository.js';
-import { SQLITE, type StoreDb } from '../dialect.js';
+import type { ChatmarkAdapter, DialectInfo, StoreDb } from '../dialect.js';
 import type { Database } from '../schema.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
+
+export const SQLITE: DialectInfo = {
+  name: 'sqlite',
+  serial: 'integer',
+  bigint: 'integer',
+  clusteredTables: true,
+  autoIncrement: (column) => column.autoIncrement(),
+  // One writer at a time (BEGIN IMMEDIATE): a transaction's reads already see every commit.
+  keyLocks: false,
+  lockInTransaction: () => Promise.resolve(),
+};
 
 /**
  * The embedded default: one file, WAL, `synchronous = NORMAL` (a commit survives a process kill;
@@ -304,6 +322,13 @@ class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver() {
     return new ImmediateSqliteDriver(this.settings);
   }
+  override createAdapter() {
+    return new ChatmarkSqliteAdapter();
+  }
+}
+
+class ChatmarkSqliteAdapter extends SqliteAdapter implements ChatmarkAdapter {
+  readonly chatmark = SQLITE;
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
