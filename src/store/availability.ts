@@ -36,7 +36,13 @@ export function isStoreUnavailable(error: unknown): boolean {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (typeof code === 'string') {
-      if (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) {
+      if (
+        NETWORK_CODES.has(code) ||
+        UNAVAILABLE_SQLSTATES.has(code) ||
+        /^08[0-9A-Z]{3}$/.test(code) ||
+        // SQLite's write lock held by another process past the driver's wait (sqlite-driver.ts).
+        code.startsWith('SQLITE_BUSY')
+      ) {
         return true;
       }
     }

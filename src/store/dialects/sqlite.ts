@@ -2,14 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  Kysely,
-  SqliteAdapter,
-  SqliteDialect,
-  SqliteDriver,
-} from 'kysely';
+import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import {
   type ClickRecord,
   clickRow,
@@ -22,6 +15,7 @@ import {
 import type { ChatmarkAdapter, DialectInfo, StoreDb } from '../dialect.js';
 import type { Database } from '../schema.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
+import { SqliteReadWriteDriver } from './sqlite-driver.js';
 
 export const SQLITE: DialectInfo = {
   name: 'sqlite',
@@ -49,8 +43,22 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
   raw.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   const checkpointer = file === ':memory:' ? null : startCheckpointer(file);
   if (checkpointer) raw.pragma('wal_autocheckpoint = 0');
+  // Reads outside transactions on a connection of their own (a private in-memory database has
+  // only the one connection).
+  const reader = file === ':memory:' ? null : new SqliteDatabase(file, { readonly: true });
+  reader?.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const driver = new SqliteReadWriteDriver({
+    writer: withStatementCache(raw),
+    reader: reader && withStatementCache(reader),
+    busyMs: WRITE_WAIT_MS,
+  });
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }),
+    dialect: {
+      createAdapter: () => new ChatmarkSqliteAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (kysely) => new SqliteIntrospector(kysely),
+      createQueryCompiler: () => new SqliteQueryCompiler(),
+    },
   });
   let writer: ReturnType<typeof preparedClickWriter> | null = null;
   const boundedBusy = boundedBusyWriter(raw);
@@ -93,18 +101,18 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
         if (passiveDone) await withinBusyTimeout(checkpoint());
         else void startPassive();
       }
-      // Prepared once, after the migrations made the tables. When an (async) Kysely transaction
-      // is open on the connection, wait for Kysely's connection lock so the batch never lands
+      // Prepared once, after the migrations made the tables. When a Kysely transaction (or a
+      // write waiting for the lock) holds the connection, wait for it so the batch never lands
       // inside it; otherwise commit right away (the usual case, and the cheap one).
       writer ??= preparedClickWriter(raw, db);
       const run = writer.write;
-      if (raw.inTransaction) await db.connection().execute(async () => boundedBusy(() => run(batch)));
+      if (driver.writerHeld) await driver.withWriter(() => boundedBusy(() => run(batch)));
       else boundedBusy(() => run(batch));
     },
     async replayClicks(batch) {
       writer ??= preparedClickWriter(raw, db);
       const run = writer.replay;
-      if (raw.inTransaction) return db.connection().execute(async () => boundedBusy(() => run(batch)));
+      if (driver.writerHeld) return driver.withWriter(() => boundedBusy(() => run(batch)));
       return boundedBusy(() => run(batch));
     },
     close: async () => {
@@ -117,12 +125,17 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
 }
 
 /**
- * How long a click commit waits for another connection's write lock (SQLite's busy timeout; the
- * API's own statements keep the connection's 5 s). The journal's commits block the event loop
- * while they wait, and a redirect waits for its commit: past this the batch goes to the spill.
+ * How long a click commit waits for another connection's write lock (SQLite's busy timeout, which
+ * sleeps on the event loop). A redirect waits for its commit: past this the batch goes to the spill.
  */
 export const CLICK_BUSY_TIMEOUT_MS = 250;
-const BUSY_TIMEOUT_MS = 5000;
+/**
+ * The connections' own busy timeout: SQLite's busy handler sleeps on the event loop, so it only
+ * rides out a short lock (a checkpoint's). Longer waits are the driver's, asynchronous.
+ */
+const BUSY_TIMEOUT_MS = 10;
+/** How long an API write waits, in all, for another process's write lock before SQLITE_BUSY (503). */
+const WRITE_WAIT_MS = 5000;
 
 /**
  * Runs synchronous writes with the click commit's short busy timeout, switching the connection's
@@ -307,34 +320,8 @@ function preparedClickWriter(raw: SqliteDatabase.Database, db: Kysely<Database>)
   };
 }
 
-/**
- * Kysely's SQLite dialect with `BEGIN IMMEDIATE` transactions. The WAL checkpointer's connection
- * takes the write lock now and then; a deferred transaction that has read and then wants to write
- * gets SQLITE_BUSY at once (no busy timeout can help a reader that must upgrade), while one that
- * takes the lock at BEGIN waits its turn under the busy timeout.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  private readonly settings: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
-    super(config);
-    this.settings = config;
-  }
-  override createDriver() {
-    return new ImmediateSqliteDriver(this.settings);
-  }
-  override createAdapter() {
-    return new ChatmarkSqliteAdapter();
-  }
-}
-
 class ChatmarkSqliteAdapter extends SqliteAdapter implements ChatmarkAdapter {
   readonly chatmark = SQLITE;
-}
-
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
 }
 
 /**
