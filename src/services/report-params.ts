@@ -6,7 +6,7 @@ import {
 } from '../domain/attribution/index.js';
 import { checkRange, parseIsoTime } from '../domain/date-range.js';
 import { ChatmarkError } from '../domain/errors.js';
-import { GROUP_BYS, type GroupBy, type ReportParams } from './reports.service.js';
+import { GROUP_BYS, type GroupBy, type ReportParams } from '../domain/reports/params.js';
 import { TOUCH_HORIZON_MS } from '../store/touches.repository.js';
 
 const DAY = 86_400_000;
