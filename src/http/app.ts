@@ -2,15 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyError,
-  type FastifyInstance,
-  LogController,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -24,6 +16,7 @@ import type { ApiKeyRecord } from '../store/api-keys.repository.js';
 import { isStoreUnavailable, storeUnavailable } from '../store/availability.js';
 import type { StoreDb } from '../store/dialect.js';
 import { markPublicScope, registerAuth, requireRouteRoles, type RouteRole } from './auth.js';
+import type { AppContext, ZodApp } from './context.js';
 import { type ErrorBody, statusOf } from './errors.js';
 import { LOG_REDACT_PATHS } from './log-redaction.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -42,24 +35,8 @@ declare module 'fastify' {
   }
 }
 
-/** What route modules get: configuration, the store, the clock and the metrics. */
-export interface AppContext {
-  readonly config: Config;
-  readonly store: StoreDb;
-  readonly now: () => number;
-  readonly metrics: Metrics;
-  /** API calls per key, tracking calls per visitor; null when limits are off. */
-  readonly limiter: RateLimiter | null;
-}
-
-/** The app as route modules see it: request types inferred from the zod schemas. */
-export type ZodApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  ZodTypeProvider
->;
+/** Route modules import these from here; they live in context.ts, which auth.ts imports without a cycle. */
+export type { AppContext, ZodApp };
 
 export interface AppOptions {
   config: Config;

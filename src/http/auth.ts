@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ChatmarkError } from '../domain/errors.js';
 import { authenticate, roleAllows, touchApiKey } from '../services/keys.service.js';
 import type { Role } from '../store/api-keys.repository.js';
-import type { AppContext } from './app.js';
+import type { AppContext } from './context.js';
 import { httpErrors } from './errors.js';
 import type { RateDecision } from './rate-limit.js';
 

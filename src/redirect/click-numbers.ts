@@ -24,13 +24,13 @@ export class ClickNumbers {
   /** The next click number; synchronous while the current block lasts. */
   take(): number | Promise<number> {
     if (this.next < this.end) {
-      if (!this.spare && !this.upcoming) this.prefetch();
+      if (!this.spare && !this.upcoming) void this.prefetch();
       return this.next++;
     }
     if (this.spare) {
       this.start(this.spare.first);
       this.spare = null;
-      this.prefetch();
+      void this.prefetch();
       return this.next++;
     }
     return this.refill();
@@ -47,13 +47,13 @@ export class ClickNumbers {
       if (!upcoming) throw new Error('no click numbers: reserving a block failed; retrying later');
       await upcoming;
       if (this.next < this.end) {
-        if (!this.spare) this.prefetch();
+        if (!this.spare) void this.prefetch();
         return this.next++;
       }
       if (this.spare) {
         this.start(this.spare.first);
         this.spare = null;
-        this.prefetch();
+        void this.prefetch();
         return this.next++;
       }
     }
@@ -65,7 +65,8 @@ export class ClickNumbers {
     if (!force && this.now() < this.retryAt) return null;
     const upcoming = this.reserve(this.blockSize);
     this.upcoming = upcoming;
-    upcoming.then(
+    // Both outcomes are handled here; a click waiting on the block awaits `upcoming` itself.
+    void upcoming.then(
       (first) => {
         if (this.upcoming === upcoming) this.upcoming = null;
         this.backoffMs = 0;

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { ADMIN_KEY } from './server.js';
 
 /** A phone browser's user agent: a person, not a bot. */
 export const PHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+/** The admin key every test server starts with (server.ts configures it; `api` sends it). */
+export const ADMIN_KEY = 'cm_testadmin_0123456789abcdefghijklmnop';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

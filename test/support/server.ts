@@ -5,10 +5,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { buildServer, type Server, type ServerOptions } from '../../src/server.js';
-import { PHONE_UA } from './http.js';
+import { ADMIN_KEY, PHONE_UA } from './http.js';
 import { type Backend, POSTGRES_URL } from './services.js';
 
-export const ADMIN_KEY = 'cm_testadmin_0123456789abcdefghijklmnop';
+export { ADMIN_KEY };
 /** CHATMARK_SECRET_KEY, required on PostgreSQL (SQLite tests use DATA_DIR/secret.key). */
 export const SECRET_KEY = 'test-secret-key-0123456789abcdefghijklmnop';
 

@@ -110,7 +110,7 @@ export function CompareForm() {
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Compare a baseline and a variant">
+    <form onSubmit={(event) => void submit(event)} noValidate aria-label="Compare a baseline and a variant">
       <Segmented
         legend="Compare"
         name="compare-mode"

@@ -163,7 +163,7 @@ export function ExperimentForm({
   );
 
   return (
-    <form onSubmit={submit} noValidate aria-label="New experiment">
+    <form onSubmit={(event) => void submit(event)} noValidate aria-label="New experiment">
       <div className="grid-2">
         <Field label="Experiment name" error={errors.name}>
           {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} />}

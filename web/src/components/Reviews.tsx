@@ -127,7 +127,7 @@ function BaselineView({
               {baseline ? ' of the current one' : ''}.
             </p>
             <div className="row">
-              <button type="button" className="button primary" onClick={take} disabled={busy}>
+              <button type="button" className="button primary" onClick={() => void take()} disabled={busy}>
                 {busy ? 'Taking…' : 'Take baseline now'}
               </button>
               <button type="button" className="button secondary" onClick={() => setConfirming(false)}>
@@ -267,7 +267,7 @@ function ReviewNotes({ campaignId, review }: { campaignId: number; review: Revie
         <button
           type="button"
           className="button secondary small"
-          onClick={save}
+          onClick={() => void save()}
           disabled={busy || notes === saved.notes}
         >
           {busy ? 'Saving…' : 'Save notes'}
