@@ -17,7 +17,7 @@ import { systemRoutes } from './http/routes/system.js';
 import { trackRoutes } from './http/routes/track.js';
 import { ClickNumbers } from './redirect/click-numbers.js';
 import { DailySalt } from './redirect/daily-salt.js';
-import { outcomeOf, redirectFastPath } from './redirect/http.js';
+import { answerRedirects, outcomeOf, redirectFastPath } from './redirect/http.js';
 import { ClickJournal } from './redirect/journal.js';
 import { ClickLimit } from './redirect/click-limit.js';
 import { LinkCache } from './redirect/link-cache.js';
@@ -183,7 +183,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
     : memoryRateLimiter();
 
   const countRedirect = redirectCounter(metrics);
-  const fastPath = redirectFastPath(redirect, RESERVED_CODES, {
+  const answerRedirect = answerRedirects(redirect, {
     trustedHops: config.trustProxy,
     onResult: (result) => countRedirect(outcomeOf(result)),
     // A redirect that needed the store while it is away (a link not cached yet) is the outage,
@@ -193,6 +193,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
         ? storeState.markDown(error)
         : app.log.error({ err: error }, 'redirect failed'),
   });
+  const fastPath = redirectFastPath(answerRedirect, RESERVED_CODES);
 
   const { app } = await createApp({
     fastPath,
@@ -219,7 +220,7 @@ export async function buildServer(config: Config, options: ServerOptions = {}): 
       experimentRoutes(),
       dashboardRoutes,
       // Last: `/:code` must not shadow anything registered above.
-      redirectRoutes(redirect),
+      redirectRoutes(answerRedirect),
     ],
   });
 

@@ -9,8 +9,7 @@ const CODE_PATH = /^\/([A-Za-z0-9_-]{3,64})(?:\?|$)/;
 const NO_QUERY: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /**
- * Writes a redirect result on a raw Node response: the one writer for both the Fastify route
- * (tests, OpenAPI) and the raw fast path (production traffic). Never throws: an error while
+ * Writes a redirect result on a raw Node response (for `answerRedirect`). Never throws: an error while
  * writing (a header Node refuses) answers this request 500 and is returned for the caller to log,
  * because a throw here lands in a promise callback where it would end the process.
  *
@@ -111,40 +110,30 @@ function report(onError: (error: unknown) => void, error: unknown): void {
   }
 }
 
+/** Answers `GET|HEAD /<code>` on a raw request: see `answerRedirects`. */
+export type RedirectAnswer = (request: IncomingMessage, response: ServerResponse, code: string) => void;
+
 /**
- * The redirect without the framework: `GET|HEAD /<code>` is answered straight from the Node
- * server, everything else goes to Fastify. The redirect is the one path where the framework's
- * per-request work (routing, hooks, schema checks) costs a measurable share of the throughput.
- *
- * @returns a request listener for `http.createServer`
+ * The one redirect handler: the raw fast path (production traffic) and the Fastify route (`inject`,
+ * the OpenAPI document, codes outside the fast path's pattern) both answer with it, so what tests
+ * exercise is what serves traffic. Never throws and never rejects: every failure becomes this
+ * request's 500 (or 503 while the store is away) and goes to `onError`.
  */
-export function redirectFastPath(
+export function answerRedirects(
   redirect: Redirector,
-  reserved: ReadonlySet<string>,
   options: {
     /** Reverse proxies in front of the server (config TRUST_PROXY); see `clientAddress`. */
     trustedHops: number;
     onResult: (result: RedirectResult) => void;
     onError: (error: unknown) => void;
   },
-) {
-  return (
-    request: IncomingMessage,
-    response: ServerResponse,
-    next: (request: IncomingMessage, response: ServerResponse) => void,
-  ): void => {
-    const method = request.method;
+): RedirectAnswer {
+  return (request, response, code) => {
     const url = request.url ?? '';
-    const match = method === 'GET' || method === 'HEAD' ? CODE_PATH.exec(url) : null;
-    const code = match?.[1];
-    if (!code || reserved.has(code.toLowerCase())) {
-      next(request, response);
-      return;
-    }
     const q = url.indexOf('?');
     const query = q < 0 ? NO_QUERY : Object.fromEntries(new URLSearchParams(url.slice(q + 1)));
     redirect({
-      method: method ?? 'GET',
+      method: request.method ?? 'GET',
       code,
       ip: clientAddress(
         request.socket.remoteAddress ?? '',
@@ -172,5 +161,26 @@ export function redirectFastPath(
           writeInternalError(response, error);
         },
       );
+  };
+}
+
+/**
+ * The redirect without the framework: `GET|HEAD /<code>` is answered straight from the Node
+ * server, everything else goes to Fastify. The redirect is the one path where the framework's
+ * per-request work (routing, hooks, schema checks) costs a measurable share of the throughput.
+ *
+ * @returns a request listener for `http.createServer`
+ */
+export function redirectFastPath(answer: RedirectAnswer, reserved: ReadonlySet<string>) {
+  return (
+    request: IncomingMessage,
+    response: ServerResponse,
+    next: (request: IncomingMessage, response: ServerResponse) => void,
+  ): void => {
+    const method = request.method;
+    const match = method === 'GET' || method === 'HEAD' ? CODE_PATH.exec(request.url ?? '') : null;
+    const code = match?.[1];
+    if (!code || reserved.has(code.toLowerCase())) next(request, response);
+    else answer(request, response, code);
   };
 }

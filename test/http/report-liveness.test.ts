@@ -1,6 +1,7 @@
 import { type IntervalHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { listen } from '../support/http.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
 
@@ -108,10 +109,7 @@ describeEachBackend('a year-long report does not stall the server', (backend) =>
       })),
     );
     purchases = buyers.length + SPIKE;
-    await t.server.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.server.app.server.address();
-    if (address === null || typeof address === 'string') throw new Error('not listening on a port');
-    origin = `http://127.0.0.1:${address.port}`;
+    origin = await listen(t.server);
   }, 300_000);
   afterAll(async () => {
     await t?.close();

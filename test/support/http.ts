@@ -11,10 +11,10 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /**
  * Makes a test server listen on a free loopback port (so requests take the production path: the
- * redirect's fast path, real sockets) and returns its origin.
+ * redirect's fast path, real sockets) and returns its origin; once per server, however often asked.
  */
 export async function listen(server: { app: FastifyInstance }): Promise<string> {
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  if (!server.app.server.listening) await server.app.listen({ port: 0, host: '127.0.0.1' });
   const address = server.app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('not listening');
   return `http://127.0.0.1:${address.port}`;

@@ -5,7 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { buildServer, type Server, type ServerOptions } from '../../src/server.js';
-import { ADMIN_KEY, PHONE_UA } from './http.js';
+import { ADMIN_KEY, follow, listen } from './http.js';
 import { type Backend, POSTGRES_URL } from './services.js';
 
 export { ADMIN_KEY };
@@ -21,7 +21,10 @@ export interface TestServer {
     body?: unknown,
     options?: { key?: string | null; headers?: Record<string, string> },
   ): Promise<LightMyRequestResponse>;
-  /** Follows a short link as a person's phone would (at the server's clock) and returns the click's token. */
+  /**
+   * Follows a short link as a person's phone would (at the server's clock) and returns the click's
+   * token: over a real socket, through the production entry point (the redirect's fast path).
+   */
   click(code: string): Promise<string>;
   clock: { now: number };
   /** The environment the server was configured from: the CLI reads the same store with it. */
@@ -57,6 +60,7 @@ export async function startTestServer(
     logger: options.logger ?? false,
     now: () => clock.now,
   });
+  let base: Promise<string> | undefined;
   return {
     server,
     clock,
@@ -75,14 +79,11 @@ export async function startTestServer(
       });
     },
     async click(code) {
-      const response = await server.app.inject({
-        method: 'GET',
-        url: `/${code}`,
-        headers: { 'user-agent': PHONE_UA },
-      });
-      const token = response.headers['x-chatmark-click'];
-      if (typeof token !== 'string')
-        throw new Error(`GET /${code} recorded no click (${response.statusCode})`);
+      base ??= listen(server);
+      const response = await follow(await base, code);
+      await response.arrayBuffer();
+      const token = response.headers.get('x-chatmark-click');
+      if (token === null) throw new Error(`GET /${code} recorded no click (${response.status})`);
       return token;
     },
     async close() {

@@ -1,21 +1,21 @@
 import { z } from 'zod';
-import { outcomeOf, writeRedirect } from '../../redirect/http.js';
-import type { Redirector } from '../../redirect/redirector.js';
-import type { AppContext, ZodApp } from '../app.js';
+import type { RedirectAnswer } from '../../redirect/http.js';
+import type { ZodApp } from '../app.js';
 
 /**
  * `GET /:code` — the short link. Always 302 (never 301: a cached 301 would skip the next click),
  * never cached by the browser or a proxy. A running server answers these from the raw fast path
- * (src/redirect/http.ts) before Fastify sees them; this route is the same redirect for `inject`
- * and for the OpenAPI document.
+ * (src/redirect/http.ts) before Fastify sees them; this route answers with the same handler the
+ * requests the fast path leaves to Fastify (`inject`, codes outside its pattern) and documents the
+ * redirect in OpenAPI.
  */
-export function redirectRoutes(redirect: Redirector) {
-  return (app: ZodApp, ctx: AppContext): void => {
+export function redirectRoutes(answer: RedirectAnswer) {
+  return (app: ZodApp): void => {
     app.get(
       '/:code',
       {
         config: { role: 'public' },
-        // writeRedirect sets the redirect's own headers, the same as on the fast path.
+        // The handler sets the redirect's own headers, the same as on the fast path.
         helmet: false,
         schema: {
           tags: ['redirect'],
@@ -25,19 +25,9 @@ export function redirectRoutes(redirect: Redirector) {
           querystring: z.object({ qr: z.string().optional() }).catchall(z.unknown()),
         },
       },
-      async (request, reply) => {
-        const result = await redirect({
-          method: request.method,
-          code: request.params.code,
-          ip: request.ip,
-          userAgent: request.headers['user-agent'],
-          referer: request.headers.referer,
-          query: request.query,
-        });
-        ctx.metrics.redirects.inc({ outcome: outcomeOf(result) });
+      (request, reply) => {
         reply.hijack();
-        const failed = writeRedirect(reply.raw, result);
-        if (failed !== null) request.log.error({ err: failed, reqId: request.id }, 'redirect answer failed');
+        answer(request.raw, reply.raw, request.params.code);
       },
     );
   };
