@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../src/domain/channels/types.js';
+import { ERROR_CATALOGUE } from '../src/domain/error-codes.js';
 import golden from './golden/cli-links.json' with { type: 'json' };
 import { jsonOf, runCli } from './support/run-cli.js';
 
@@ -360,6 +361,36 @@ describe.concurrent('chatmark qr', () => {
       code: 'internal',
       message: expect.stringMatching(/^ENOENT/),
     });
+  });
+});
+
+describe.concurrent('exit codes come from the error catalogue', () => {
+  it('refused input exits 2: the catalogue says so for invalid_phone', async () => {
+    const run = await runCli(['link', 'whatsapp', '--json', '--phone', '12']);
+    expect(jsonOf<ErrorJson>(run).error).toMatchObject({ code: 'invalid_phone', field: 'phone' });
+    expect(ERROR_CATALOGUE.invalid_phone.exit).toBe(2);
+    expect(run.code).toBe(ERROR_CATALOGUE.invalid_phone.exit);
+  });
+
+  it('a database that cannot be reached exits 75 (store_unavailable: try again), naming the address', async () => {
+    // Port 1 refuses at once: nothing listens there.
+    const env = {
+      DATABASE_URL: 'postgres://chatmark@127.0.0.1:1/chatmark',
+      CHATMARK_SECRET_KEY: 'exit-code-test-secret-key-0123456789abcdef',
+    };
+    const [json, text] = await Promise.all([
+      runCli(['keys', 'list', '--json'], { env }),
+      runCli(['keys', 'list'], { env }),
+    ]);
+    expect(ERROR_CATALOGUE.store_unavailable.exit).toBe(75);
+    expect(json.code).toBe(ERROR_CATALOGUE.store_unavailable.exit);
+    expect(jsonOf<ErrorJson>(json).error).toMatchObject({
+      code: 'store_unavailable',
+      message: expect.stringContaining('127.0.0.1:1'),
+    });
+    expect(text.code).toBe(75);
+    expect(text.stderr).toMatch(/^error: .*127\.0\.0\.1:1/m);
+    expect(text.stderr).not.toMatch(/^\s+at /m);
   });
 });
 

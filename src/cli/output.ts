@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
 import { CommanderError, Option } from 'commander';
-import { ChatmarkError } from '../domain/errors.js';
+import { ChatmarkError, ERROR_CATALOGUE } from '../domain/errors.js';
+import { isStoreUnavailable } from '../store/availability.js';
 
 /**
  * Everything the CLI prints goes through here, so that the `--json` contract (exactly one JSON
  * object on stdout), the exit codes and the error shape live in one file:
  *
  * - 0: done; 1: the command ran and the answer is "no" (`utm lint` found problems, `ref parse`
- *   found no token) or an unexpected error (a bug); 2: the input was refused.
+ *   found no token). A failure exits with its code's `exit` in the error catalogue
+ *   (domain/error-codes.ts): 2 when the input was refused, 1 for an unexpected error (a bug,
+ *   `internal`), 75 when the database cannot be reached (`store_unavailable`: try again).
  * - Errors use the HTTP API's wire shape, `{"error":{"code","message","field"}}` (DESIGN.md
  *   "Interfaces"), on stdout with `--json`; the message always goes to stderr.
  */
@@ -60,7 +63,7 @@ const exitCodes = new WeakMap<Command, number>();
 
 /**
  * Wraps a command's action so that it can return its exit code; `main()` reads it back with
- * `exitCodeOf(program)`. Throwing is for refused input (ChatmarkError → 2) and bugs (→ 1) only.
+ * `exitCodeOf(program)`. Throwing is for failures only: refused input (a ChatmarkError) and bugs.
  *
  * @example
  * command.action(action(async (url: string, options: LintOptions) => (findings.length > 0 ? 1 : 0)));
@@ -93,25 +96,42 @@ export interface ReportOptions {
 }
 
 /**
- * The one place the CLI turns an error into output and an exit code. Refused input (ChatmarkError,
- * or commander's own usage errors as code `usage`) exits 2; help and version exit 0; anything
- * else is a bug and exits 1, with its stack only when debugging.
+ * The one place the CLI turns an error into output and an exit code, the catalogue's `exit` for
+ * its code: a ChatmarkError (commander's own usage errors are code `usage`) by its code, a
+ * database that cannot be reached as `store_unavailable`, anything else as `internal` (a bug,
+ * with its stack only when debugging). Help and version exit 0.
  *
  * @example return reportError(new ChatmarkError('invalid_phone', 'Not a possible phone number', 'phone'), { json: true, debug: false }); // 2
  */
 export function reportError(error: unknown, options: ReportOptions): number {
   // Commander ends `--help`, `help <command>` and `--version` by "throwing" with exit code 0.
   if (error instanceof CommanderError && error.exitCode === 0) return 0;
-  const refused = error instanceof CommanderError ? usageError(error) : error;
-  if (refused instanceof ChatmarkError) {
-    printNote(`error: ${refused.message}`);
-    if (options.json) printJson({ error: refused.toJSON() });
-    return 2;
+  const known = error instanceof CommanderError ? usageError(error) : knownError(error);
+  if (known) {
+    printNote(`error: ${known.message}`);
+    if (options.json) printJson({ error: known.toJSON() });
+    return ERROR_CATALOGUE[known.code].exit;
   }
   const message = error instanceof Error ? error.message : String(error);
   printNote(options.debug && error instanceof Error && error.stack ? error.stack : `error: ${message}`);
   if (options.json) printJson({ error: { code: 'internal', message } });
-  return 1;
+  return ERROR_CATALOGUE.internal.exit;
+}
+
+/**
+ * The error as a ChatmarkError when it has a code: its own, or `store_unavailable` for a
+ * database that cannot be reached. The message stays the driver's (it names the address): the
+ * person at the terminal runs this server, unlike an API client.
+ */
+function knownError(error: unknown): ChatmarkError | undefined {
+  if (error instanceof ChatmarkError) return error;
+  if (!isStoreUnavailable(error)) return undefined;
+  const unavailable = new ChatmarkError(
+    'store_unavailable',
+    error instanceof Error ? error.message : String(error),
+  );
+  unavailable.cause = error;
+  return unavailable;
 }
 
 /**

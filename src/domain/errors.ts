@@ -1,7 +1,12 @@
+import type { ErrorCode } from './error-codes.js';
+
+export { ERROR_CATALOGUE, ERROR_CODES, type ErrorCode, isErrorCode } from './error-codes.js';
+
 /**
  * The one error type Chatmark code throws for input it refuses. `code` is stable (clients switch
- * on it), `field` names the input that was wrong. HTTP maps codes to statuses in one table; the
- * CLI prints the message and exits 2.
+ * on it) and is one of the catalogue's (./error-codes.ts), so a misspelt code does not compile;
+ * the catalogue gives its HTTP status and the CLI's exit code. `field` names the input that was
+ * wrong.
  *
  * @example throw new ChatmarkError('invalid_phone', 'Not a possible phone number for AR', 'phone');
  */
@@ -9,14 +14,14 @@ export class ChatmarkError extends Error {
   override readonly name = 'ChatmarkError';
 
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly field?: string,
   ) {
     super(message);
   }
 
-  toJSON(): { code: string; message: string; field?: string } {
+  toJSON(): { code: ErrorCode; message: string; field?: string } {
     return this.field === undefined
       ? { code: this.code, message: this.message }
       : { code: this.code, message: this.message, field: this.field };

@@ -6,12 +6,13 @@ import Fastify, { type FastifyError, type FastifyInstance, LogController } from 
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
-import { ChatmarkError, isChatmarkError } from '../domain/errors.js';
+import { ChatmarkError, type ErrorCode, isChatmarkError, isErrorCode } from '../domain/errors.js';
 import type { ApiKeyRecord } from '../store/api-keys.repository.js';
 import { isStoreUnavailable, storeUnavailable } from '../store/availability.js';
 import type { StoreDb } from '../store/dialect.js';
@@ -162,7 +163,9 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
       },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: withErrorResponses,
+    // Adds the schemas registered with an id (schemas.ts `errorBody` as `Error`) to the components.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(async (docs) => {
     markPublicScope(docs);
@@ -190,9 +193,10 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
     void reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
-      error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-    });
+    const body: ErrorBody = {
+      error: { code: 'route_not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+    };
+    void reply.status(statusOf(body.error.code)).send(body);
   });
   // One line per call to a keyed route, per write (public ones too: webhooks, tracking) and per
   // server error, named by the MATCHED route (the raw URL can be encoded to look like anything).
@@ -220,18 +224,46 @@ export async function createApp(options: AppOptions): Promise<{ app: FastifyInst
   return { app, ctx };
 }
 
+/**
+ * The route schemas as OpenAPI shows them, plus the error answers every route may give (the
+ * `Error` component: `{"error":{"code","message","field?"}}`, `code` from the catalogue). Only the
+ * document changes: what a route answers is still serialised by its own schemas. The redirect is
+ * left out: it answers people, and its 404 and 410 are HTML pages.
+ */
+const withErrorResponses: typeof jsonSchemaTransform = (input) => {
+  const transformed = jsonSchemaTransform(input);
+  const schema = transformed.schema as {
+    hide?: boolean;
+    tags?: string[];
+    response?: Record<string, unknown>;
+  };
+  if (schema.hide || schema.tags?.includes('redirect')) return transformed;
+  const error = { $ref: '#/components/schemas/Error' };
+  return {
+    ...transformed,
+    schema: {
+      ...schema,
+      response: {
+        ...schema.response,
+        '4XX': { description: 'Refused: `error.code` says why (README lists every code)', ...error },
+        '5XX': { description: 'Failed on the server (`internal`, `store_unavailable`, …)', ...error },
+      },
+    },
+  };
+};
+
 interface ZodIssueLike {
   path: (string | number)[];
   message: string;
   errors?: ZodIssueLike[][];
   /** The error code a schema's own check names (`refine(…, { params: { code } })`), if any. */
-  code?: string;
+  code?: ErrorCode;
 }
 
 /** The code a refinement put in its issue's params (schemas.ts `moneyInput`), else undefined. */
-function codeOf(params: Record<string, unknown> | undefined): string | undefined {
+function codeOf(params: Record<string, unknown> | undefined): ErrorCode | undefined {
   const code = (params?.params as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
+  return isErrorCode(code) ? code : undefined;
 }
 
 /**

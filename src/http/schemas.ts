@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES } from '../domain/errors.js';
 import { isCurrency } from '../domain/event-rules.js';
 
 /** Shared request/response pieces, so each route's schema reads as its resource. */
@@ -30,9 +31,19 @@ export const utmValues = z
   })
   .strict();
 export const idParam = z.object({ id: z.coerce.number().int().positive() });
-export const errorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
-});
+/**
+ * Every error answer: `code` is one of the catalogue's (domain/error-codes.ts). Registered as the
+ * OpenAPI component `Error`, which app.ts names as every documented route's 4XX and 5XX answer.
+ */
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES).describe('Stable: clients switch on it. README lists every code'),
+      message: z.string().describe('For a person; may change'),
+      field: z.string().optional().describe('The input that was refused, e.g. `target.phone`'),
+    }),
+  })
+  .meta({ id: 'Error' });
 
 export const toMs = (iso: string | null | undefined): number | null | undefined =>
   iso === undefined ? undefined : iso === null ? null : Date.parse(iso);

@@ -1,11 +1,11 @@
-import { isChatmarkError } from '../domain/errors.js';
+import { type ErrorCode, isChatmarkError } from '../domain/errors.js';
 import type { Identity } from '../store/contacts.repository.js';
 import type { ChatStart } from '../webhooks/types.js';
 import type { ShopifyOrder } from '../webhooks/shopify.js';
 import { type EventDeps, type EventInput, type RecordedEvent, recordEvent } from './events.service.js';
 
 /** Errors about what a webhook referred to (a click, a code) rather than about the delivery itself. */
-const SOFT_CODES = new Set([
+const SOFT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'unknown_click',
   'unknown_discount_code',
   'discount_code_used',

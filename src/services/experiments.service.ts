@@ -116,7 +116,7 @@ export async function createExperiment(
 
 export async function requireExperiment(db: Db, id: number): Promise<ExperimentRecord> {
   const experiment = await getExperiment(db, id);
-  if (!experiment) throw new ChatmarkError('not_found', `Experiment ${id} not found`, 'id');
+  if (!experiment) throw new ChatmarkError('experiment_not_found', `No experiment ${id}`, 'id');
   return experiment;
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../../src/domain/error-codes.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
 
@@ -59,7 +60,7 @@ describeEachBackend('HTTP API: auth, errors, system routes', (backend) => {
 
   describe('one error shape', () => {
     it.each([
-      ['an unknown route', 'GET', '/api/nope', undefined, 404, 'not_found'],
+      ['an unknown route', 'GET', '/api/nope', undefined, 404, 'route_not_found'],
       ['a body that is not JSON', 'POST', '/api/campaigns', '{"name":', 400, 'invalid_json'],
       ['a missing field', 'POST', '/api/campaigns', { owner: 'ana' }, 422, 'invalid_request'],
       [
@@ -120,6 +121,20 @@ describeEachBackend('HTTP API: auth, errors, system routes', (backend) => {
       ).toContain('whatsapp');
       const docs = await t.call('GET', '/docs', undefined, { key: null });
       expect([200, 302]).toContain(docs.statusCode);
+    });
+
+    it("documents the error answers as the Error schema, whose code is the catalogue's enum", async () => {
+      const doc = (await t.call('GET', '/openapi.json', undefined, { key: null })).json();
+      expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual(ERROR_CODES);
+      const error = { $ref: '#/components/schemas/Error' };
+      for (const status of ['4XX', '5XX']) {
+        expect(doc.paths['/api/links'].post.responses[status].content['application/json'].schema).toEqual(
+          error,
+        );
+        expect(
+          doc.paths['/api/campaigns/{id}'].get.responses[status].content['application/json'].schema,
+        ).toEqual(error);
+      }
     });
 
     it('serves the dashboard at / and its deep links under /app/ (npm test builds it first)', async () => {

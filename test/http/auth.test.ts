@@ -98,7 +98,7 @@ describeEachBackend('authorization on the matched route', (backend) => {
     const body = { name: 'no key', owner: 'attacker' };
     const onSocket = await rawRequest(port, 'POST', path, body);
     expect(onSocket.status).toBe(status);
-    expect(JSON.parse(onSocket.body).error.code).toBe(status === 401 ? 'unauthorized' : 'not_found');
+    expect(JSON.parse(onSocket.body).error.code).toBe(status === 401 ? 'unauthorized' : 'route_not_found');
     const injected = await t.call('POST', path, body, { key: null });
     // inject resolves `..` before routing (a socket does not): then it is /api/campaigns itself.
     expect(injected.statusCode).toBe(path.includes('/../') ? 401 : status);
@@ -173,7 +173,7 @@ describeEachBackend('authorization on the matched route', (backend) => {
   it('answers an unknown path 404 to anyone (the not-found handler is public)', async () => {
     const response = await t.call('GET', '/api/nope', undefined, { key: null });
     expect(response.statusCode).toBe(404);
-    expect(response.json().error.code).toBe('not_found');
+    expect(response.json().error.code).toBe('route_not_found');
   });
 
   it('still serves the public routes without a key: docs, OpenAPI, health, metrics', async () => {

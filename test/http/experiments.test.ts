@@ -382,7 +382,7 @@ describeEachBackend('experiments over HTTP (spec/metrics.md §3)', (backend) => 
       expect((await t.call('GET', '/api/campaigns/999999/experiments')).statusCode).toBe(404);
       const noExperiment = await t.call('GET', '/api/experiments/999999/results');
       expect(noExperiment.statusCode).toBe(404);
-      expect(noExperiment.json().error).toMatchObject({ code: 'not_found', field: 'id' });
+      expect(noExperiment.json().error).toMatchObject({ code: 'experiment_not_found', field: 'id' });
       const viewer = await t.call('POST', `/api/campaigns/${campaignId}/experiments`, body, {
         key: viewerKey,
       });
@@ -422,6 +422,10 @@ describeEachBackend('experiments over HTTP (spec/metrics.md §3)', (backend) => 
     it('has no baseline and no review due before launch', async () => {
       const none = await t.call('GET', `/api/campaigns/${campaignId}/baseline`);
       expect(none.statusCode).toBe(404);
+      expect(none.json().error.code).toBe('baseline_not_found');
+      const noCampaign = await t.call('GET', '/api/campaigns/999999/baseline');
+      expect(noCampaign.statusCode).toBe(404);
+      expect(noCampaign.json().error.code).toBe('campaign_not_found');
       const body = (await t.call('GET', `/api/campaigns/${campaignId}/reviews`)).json();
       expect(body).toMatchObject({
         campaignId,

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../src/domain/error-codes.js';
 import { ApiError } from './api/client.js';
 
 /**
@@ -5,7 +6,7 @@ import { ApiError } from './api/client.js';
  * explains the rule (username formats, length limits, which fields a channel takes) are left to
  * that message.
  */
-const FRIENDLY: Readonly<Record<string, string>> = {
+const FRIENDLY: Readonly<Partial<Record<ErrorCode | 'network', string>>> = {
   invalid_phone:
     'That is not a phone number we can dial. Write it with the country code (+44 7911 123456) or fill in the country.',
   invalid_country: 'Use a two-letter country code, such as GB or US.',
@@ -22,6 +23,8 @@ const FRIENDLY: Readonly<Record<string, string>> = {
   invalid_role: 'Choose viewer, editor or admin.',
   campaign_not_found: 'There is no such campaign; it may have been removed.',
   link_not_found: 'There is no such link; it may have been removed.',
+  unknown_campaign: 'There is no such campaign; it may have been removed.',
+  unknown_link: 'There is no such link; it may have been removed.',
   unauthorized: 'This API key is unknown or has been revoked.',
   forbidden: 'Your API key’s role does not allow this.',
   rate_limited: 'Too many requests at once; wait a moment and try again.',
@@ -38,7 +41,7 @@ const FRIENDLY: Readonly<Record<string, string>> = {
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'internal') return `The server hit an unexpected error. ${error.message}`;
-    return FRIENDLY[error.code] ?? error.message;
+    return FRIENDLY[error.code as keyof typeof FRIENDLY] ?? error.message;
   }
   return error instanceof Error ? error.message : 'Something went wrong.';
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
-import { ChatmarkError } from '../../domain/errors.js';
+import { ChatmarkError, type ErrorCode } from '../../domain/errors.js';
 import type { Db } from '../../store/db.js';
 import { transactionWithRetry } from '../../store/retry.js';
 
@@ -11,7 +11,7 @@ export type Row = Readonly<Record<string, string>>;
 /** A row the import refused; `line` is the row's first line in the file (the header is line 1). */
 export interface RowError {
   line: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   field?: string | undefined;
 }

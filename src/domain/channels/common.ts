@@ -1,4 +1,4 @@
-import { ChatmarkError } from '../errors.js';
+import { ChatmarkError, type ErrorCode } from '../errors.js';
 import { type Phone, parsePhone } from '../phone.js';
 import type { ChannelLink, LinkRequest } from './types.js';
 
@@ -32,7 +32,7 @@ export function isSafeToken(value: string): boolean {
  *
  * @example checkSafeToken('c_K7Q2', 'context', 'invalid_context', 'Viber context')
  */
-export function checkSafeToken(value: string, field: string, code: string, what: string): string {
+export function checkSafeToken(value: string, field: string, code: ErrorCode, what: string): string {
   if (!isSafeToken(value)) {
     throw new ChatmarkError(
       code,

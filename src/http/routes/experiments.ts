@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChatmarkError } from '../../domain/errors.js';
 import { compare, DECISION_METRICS } from '../../domain/stats/compare.js';
 import {
   type BaselineMetrics,
@@ -14,7 +15,6 @@ import {
 import { requireCampaign } from '../../services/campaigns.service.js';
 import type { BaselineRecord, ExperimentRecord } from '../../store/experiments.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
-import { httpErrors } from '../errors.js';
 import { idParam, isoDate, toIso } from '../schemas.js';
 
 const arm = z
@@ -218,7 +218,9 @@ export function experimentRoutes() {
       },
       async (request) => {
         const baseline = await getBaseline(ctx.store.db, request.params.id);
-        if (!baseline) throw httpErrors.notFound(`A baseline of campaign ${request.params.id}`);
+        if (!baseline) {
+          throw new ChatmarkError('baseline_not_found', `Campaign ${request.params.id} has no baseline yet`);
+        }
         return baselineView(baseline);
       },
     );

@@ -142,8 +142,8 @@ export const getExperimentResults = (id: number, signal?: AbortSignal) =>
 /** The campaign's latest baseline snapshot, or null when none was taken. */
 export const getBaseline = (campaignId: number, signal?: AbortSignal) =>
   apiRequest<Baseline>('GET', `/api/campaigns/${campaignId}/baseline`, { signal }).catch((error: unknown) => {
-    // 404 `not_found` names the baseline; a missing campaign says `campaign_not_found`.
-    if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') return null;
+    // A missing campaign says `campaign_not_found` instead.
+    if (error instanceof ApiError && error.code === 'baseline_not_found') return null;
     throw error;
   });
 

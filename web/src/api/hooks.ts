@@ -116,12 +116,12 @@ export const useWebhookSetup = (enabled: boolean) =>
 
 /**
  * The funnel report of a campaign. `data` is null while the server has no funnel endpoint
- * (404 without a campaign error), so pages can show a placeholder instead of an error.
+ * (404 `route_not_found`), so pages can show a placeholder instead of an error.
  */
 export const useFunnel = (campaignId: number, groupBy: FunnelGroupBy) =>
   useFetch<FunnelReport | null>(`funnel:${campaignId}:${groupBy}`, (signal) =>
     getFunnel({ campaignId, groupBy }, signal).catch((error: unknown) => {
-      if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') return null;
+      if (error instanceof ApiError && error.code === 'route_not_found') return null;
       throw error;
     }),
   );
