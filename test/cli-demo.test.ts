@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import type { DemoCounts } from '../src/demo/play.js';
 import { buildServer } from '../src/server.js';
 import { openStore } from '../src/store/open-store.js';
 import { type CliRun, jsonOf, runCli } from './support/run-cli.js';
@@ -10,19 +11,8 @@ import { type CliRun, jsonOf, runCli } from './support/run-cli.js';
 // `chatmark demo` through the real bin (dist/: `npx tsc -p tsconfig.build.json` first): it fills an
 // empty SQLite store through the HTTP app, and the reports read it back like any real data.
 
-interface Counts {
-  campaigns: number;
-  links: number;
-  clicks: number;
-  bots: number;
-  chats: number;
-  qualified: number;
-  purchases: number;
-  refunds: number;
-  costDays: number;
-  exposures: number;
-  adminKey: string;
-}
+/** What `chatmark demo --json` prints. */
+type Counts = DemoCounts & { adminKey: string };
 
 describe('chatmark demo', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chatmark-demo-'));

@@ -120,6 +120,11 @@ export async function listCampaigns(db: Db): Promise<CampaignRecord[]> {
   return rows.map(toRecord);
 }
 
+/** Whether the store has any campaign (archived or not). */
+export async function hasCampaigns(db: Db): Promise<boolean> {
+  return (await db.selectFrom('campaigns').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function updateCampaign(
   db: Db,
   id: number,

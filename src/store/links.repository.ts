@@ -89,6 +89,11 @@ export async function listLinks(
   return (await query.execute()).map(toRecord);
 }
 
+/** Whether the store has any link (archived or not). */
+export async function hasLinks(db: Db): Promise<boolean> {
+  return (await db.selectFrom('links').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function updateLink(
   db: Db,
   id: number,

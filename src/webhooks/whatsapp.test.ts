@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWebhookFixtures } from '../../test/fixtures/webhooks/load.js';
-import { whatsappEnvelope } from '../../test/support/webhooks.js';
+import { whatsappEnvelope } from './payloads.js';
 import { ChatmarkError } from '../domain/errors.js';
 import type { ChatStartBatch } from './types.js';
 import { parseWhatsApp, verifyWhatsAppChallenge } from './whatsapp.js';

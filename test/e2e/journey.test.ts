@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
+import { telegramStartUpdate } from '../../src/webhooks/payloads.js';
 
 const UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
@@ -44,17 +45,14 @@ describeEachBackend('end to end: click → chat → qualified → purchase → r
     expect(start).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 
     t.clock.now += 60_000;
-    const update = {
-      update_id: 77,
-      message: {
-        message_id: 1,
-        from: { id: 555, is_bot: false, first_name: 'Bea' },
-        chat: { id: 555, type: 'private' },
-        date: Math.floor(t.clock.now / 1000),
-        text: `/start ${start}`,
-        entities: [{ offset: 0, length: 6, type: 'bot_command' }],
-      },
-    };
+    const update = telegramStartUpdate({
+      payload: String(start),
+      updateId: 77,
+      messageId: 1,
+      userId: 555,
+      firstName: 'Bea',
+      date: Math.floor(t.clock.now / 1000),
+    });
     const webhook = await t.server.app.inject({
       method: 'POST',
       url: '/webhooks/telegram',

@@ -1,9 +1,8 @@
-import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
-import { whatsappTextMessage } from '../support/webhooks.js';
+import { hubSignature, whatsappTextMessage } from '../../src/webhooks/payloads.js';
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0);
 const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
@@ -467,7 +466,7 @@ describeEachBackend('contacts: a chat webhook and the shop at the same moment', 
             payload: body,
             headers: {
               'content-type': 'application/json',
-              'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+              'x-hub-signature-256': hubSignature(body, SECRET),
             },
           }),
         () =>

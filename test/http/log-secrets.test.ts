@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { SECRET_HEADERS } from '../../src/http/log-redaction.js';
 import { buildServer, type Server } from '../../src/server.js';
 import { ADMIN_KEY, SECRET_KEY } from '../support/server.js';
 import { describeEachBackend, POSTGRES_URL } from '../support/services.js';
-import { whatsappTextMessage } from '../support/webhooks.js';
+import { hubSignature, whatsappTextMessage } from '../../src/webhooks/payloads.js';
 
 const WHATSAPP_APP_SECRET = 'wa-app-secret-for-logs';
 const TELEGRAM_WEBHOOK_SECRET = 'tg-secret-token-for-logs';
@@ -65,7 +64,7 @@ describeEachBackend('secrets and personal data never logged', (backend) => {
       payload: body,
     });
   const whatsappMessage = JSON.stringify(whatsappTextMessage('hi', 'wamid.logs', PHONE_DIGITS, 'Ana'));
-  const whatsappSignature = `sha256=${createHmac('sha256', WHATSAPP_APP_SECRET).update(whatsappMessage).digest('hex')}`;
+  const whatsappSignature = hubSignature(whatsappMessage, WHATSAPP_APP_SECRET);
 
   it('logs failing requests without keys, cookies, signatures, phone numbers or emails', async () => {
     // The store breaks under the requests: contacts cannot be written, so they answer 500 and the

@@ -2,7 +2,12 @@ import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
-import { whatsappTextMessage } from '../support/webhooks.js';
+import {
+  hubSignature,
+  messengerReferralPostback,
+  telegramStartUpdate,
+  whatsappTextMessage,
+} from '../../src/webhooks/payloads.js';
 
 const SECRETS = {
   WHATSAPP_APP_SECRET: 'wa-app-secret',
@@ -17,24 +22,11 @@ const SECRETS = {
 const UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
-const hubSignature = (body: string, secret: string) =>
-  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
 /** spec/channels.md §1.6: a WhatsApp Cloud API text message. */
 const whatsapp = (text: string, id: string, from?: string) => whatsappTextMessage(text, id, from);
 
 /** spec/channels.md §2.4: a Telegram `/start <payload>` update. */
-const telegramStart = (payload: string, updateId: number, userId = 123456789) => ({
-  update_id: updateId,
-  message: {
-    message_id: updateId,
-    from: { id: userId, is_bot: false, first_name: 'Ana' },
-    chat: { id: userId, type: 'private' },
-    date: 1763900000,
-    text: `/start ${payload}`,
-    entities: [{ offset: 0, length: 6, type: 'bot_command' }],
-  },
-});
+const telegramStart = (payload: string, updateId: number) => telegramStartUpdate({ payload, updateId });
 
 describeEachBackend('chat-start webhooks and events', (backend) => {
   let t: TestServer;
@@ -190,27 +182,7 @@ describeEachBackend('chat-start webhooks and events', (backend) => {
     });
 
     it('Messenger: a new thread with postback.referral.ref', async () => {
-      const body = JSON.stringify({
-        object: 'page',
-        entry: [
-          {
-            id: '1234',
-            time: 1763900000000,
-            messaging: [
-              {
-                sender: { id: 'PSID-1' },
-                recipient: { id: '1234' },
-                timestamp: 1763900000000,
-                postback: {
-                  title: 'Get Started',
-                  payload: 'GET_STARTED',
-                  referral: { ref: tokens.messenger, source: 'SHORTLINK', type: 'OPEN_THREAD' },
-                },
-              },
-            ],
-          },
-        ],
-      });
+      const body = JSON.stringify(messengerReferralPostback({ ref: tokens.messenger ?? '', psid: 'PSID-1' }));
       const response = await post('/webhooks/meta', body, {
         'x-hub-signature-256': hubSignature(body, SECRETS.META_APP_SECRET),
       });

@@ -16,9 +16,9 @@ function wholeNumber(value: string, field: string, min: number, max: number): nu
 }
 
 /**
- * `chatmark demo [--campaigns N] [--json]`: fills an empty store with 30 days of realistic data,
- * played through the real server in-process (so the server must not be running on the same
- * SQLite file; with DATABASE_URL it may).
+ * `chatmark demo [--campaigns N] [--json]`: fills an empty store with 30 days of realistic data
+ * (src/demo), played through the real server in-process (so the server must not be running on the
+ * same SQLite file; with DATABASE_URL it may).
  */
 export function registerDemoCommand(program: Command): void {
   program
@@ -32,10 +32,9 @@ export function registerDemoCommand(program: Command): void {
         const campaigns = wholeNumber(options.campaigns, 'campaigns', 1, 20);
         const seed = wholeNumber(options.seed, 'seed', 0, 2 ** 32 - 1);
         const { loadConfig, processEnv } = await import('../../config.js');
-        const { buildServer } = await import('../../server.js');
-        const { createApiKey, revokeKey } = await import('../../services/keys.service.js');
-        const { DEMO_WEBHOOK_ENV, formatDemoSummary, planDemo, runDemo, seededRandom } =
-          await import('../../services/demo.service.js');
+        const { DEMO_WEBHOOK_ENV } = await import('../../demo/play.js');
+        const { loadDemo } = await import('../../demo/load.js');
+        const { formatDemoSummary } = await import('../../demo/summary.js');
         const started = Date.now();
         const config = loadConfig({
           ...processEnv(),
@@ -43,39 +42,15 @@ export function registerDemoCommand(program: Command): void {
           // Thousands of requests in seconds from one key: the limit is for real clients.
           RATE_LIMIT_PER_MINUTE: '0',
         });
-        const clock = { now: started };
-        const server = await buildServer(config, { logger: false, now: () => clock.now });
-        try {
-          const db = server.store.db;
-          const campaign = await db.selectFrom('campaigns').select('id').limit(1).executeTakeFirst();
-          const link = await db.selectFrom('links').select('id').limit(1).executeTakeFirst();
-          if (campaign || link) {
-            throw new ChatmarkError(
-              'store_not_empty',
-              'The store already has campaigns or links; the demo fills only an empty store (use a new DATA_DIR)',
-            );
-          }
-          const { secret } = await createApiKey(db, { name: 'demo', role: 'admin' }, started);
-          // buildServer makes an admin key on a store without one; nobody will see its secret. It
-          // goes once the demo's own admin key exists: the last admin key cannot be revoked.
-          const unseen = server.generatedAdminKey;
-          if (unseen) await revokeKey(server.store.db, unseen.slice(0, 11), started);
-          const plan = planDemo({ campaigns, random: seededRandom(seed), now: started });
-          const counts = await runDemo(
-            { inject: (request) => server.app.inject(request), clock, key: secret },
-            plan,
-          );
-          const url = config.baseUrl ?? `http://localhost:${config.port}`;
-          printResult(
-            { ...counts, adminKey: secret, seconds: (Date.now() - started) / 1000 },
-            formatDemoSummary(counts, secret, url),
-            options.json === true,
-          );
-          if (config.store.kind === 'sqlite' && options.json !== true)
-            printNote(`(start the server now: chatmark serve; the data is in ${config.store.file})`);
-        } finally {
-          await server.close();
-        }
+        const { counts, adminKey } = await loadDemo(config, { campaigns, seed, started });
+        const url = config.baseUrl ?? `http://localhost:${config.port}`;
+        printResult(
+          { ...counts, adminKey, seconds: (Date.now() - started) / 1000 },
+          formatDemoSummary(counts, adminKey, url),
+          options.json === true,
+        );
+        if (config.store.kind === 'sqlite' && options.json !== true)
+          printNote(`(start the server now: chatmark serve; the data is in ${config.store.file})`);
         return 0;
       }),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planDemo, seededRandom } from './demo.service.js';
+import { planDemo, seededRandom } from './plan.js';
 
 const NOW = Date.UTC(2026, 10, 23, 21, 0);
 
