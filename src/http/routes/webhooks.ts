@@ -34,7 +34,29 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-const header = (request: FastifyRequest, name: string) => request.headers[name];
+interface WebhookAnswer {
+  recorded: number;
+  duplicates: number;
+  ignored: number;
+}
+
+/**
+ * One signed webhook: every one has the same shape (secret set → verify the raw body → parse →
+ * record), and differs only in these parts.
+ */
+interface WebhookRoute {
+  readonly url: string;
+  readonly summary: string;
+  /** The secret from the configuration; the route answers 503 `not_configured` while it is unset. */
+  readonly secret: string | undefined;
+  /** The variable that sets it, named in the `not_configured` answer. */
+  readonly variable: string;
+  /** The header carrying the signature or the shared secret (401 when it does not match). */
+  readonly header: string;
+  readonly verify: (body: Buffer, header: unknown, secret: string) => boolean;
+  /** Parses the verified body (malformed JSON → 400) and records what it reports. */
+  readonly record: (body: Buffer, request: FastifyRequest) => Promise<WebhookAnswer>;
+}
 
 /**
  * The platforms' webhooks (spec/channels.md): each checks its signature or secret against the raw
@@ -74,96 +96,60 @@ export function webhookRoutes(deps: EventDeps) {
       schema: { tags: ['webhooks'], summary, security: [] },
     });
 
-    app.get(
-      '/webhooks/whatsapp',
-      options('WhatsApp verification challenge'),
-      challenge(secrets.whatsappVerifyToken, 'WHATSAPP_VERIFY_TOKEN'),
-    );
-    app.get(
-      '/webhooks/meta',
-      options('Messenger/Instagram verification challenge'),
-      challenge(secrets.metaVerifyToken, 'META_VERIFY_TOKEN'),
-    );
-
-    // Signatures are over the exact bytes sent, so these routes take the body raw.
-    await app.register(async (raw) => {
-      raw.removeAllContentTypeParsers();
-      raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-      const body = (request: FastifyRequest) =>
-        Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-
-      raw.post(
-        '/webhooks/whatsapp',
-        options('WhatsApp Cloud API messages (X-Hub-Signature-256)'),
-        async (request) => {
-          if (!secrets.whatsappAppSecret) throw notConfigured('WHATSAPP_APP_SECRET');
-          if (
-            !verifyHubSignature(
-              body(request),
-              header(request, 'x-hub-signature-256'),
-              secrets.whatsappAppSecret,
-            )
-          ) {
-            throw badSignature('x-hub-signature-256');
-          }
-          return record(parseWhatsApp(parseJson(body(request))));
-        },
-      );
-      raw.post(
-        '/webhooks/telegram',
-        options('Telegram Bot API updates (X-Telegram-Bot-Api-Secret-Token)'),
-        async (request) => {
-          if (!secrets.telegramSecret) throw notConfigured('TELEGRAM_WEBHOOK_SECRET');
-          if (
-            !secretTokenMatches(header(request, 'x-telegram-bot-api-secret-token'), secrets.telegramSecret)
-          ) {
-            throw badSignature('x-telegram-bot-api-secret-token');
-          }
-          return record(parseTelegram(parseJson(body(request)), secrets.telegramBotUsername));
-        },
-      );
-      raw.post(
-        '/webhooks/viber',
-        options('Viber REST bot callbacks (X-Viber-Content-Signature)'),
-        async (request) => {
-          if (!secrets.viberAuthToken) throw notConfigured('VIBER_AUTH_TOKEN');
-          if (
-            !verifyViberSignature(
-              body(request),
-              header(request, 'x-viber-content-signature'),
-              secrets.viberAuthToken,
-            )
-          ) {
-            throw badSignature('x-viber-content-signature');
-          }
-          parseJson(body(request)); // malformed JSON → 400; the parser reads the raw text for exact 64-bit ids
-          return record(parseViber(body(request).toString('utf8')));
-        },
-      );
-      raw.post(
-        '/webhooks/meta',
-        options('Messenger and Instagram referrals (X-Hub-Signature-256)'),
-        async (request) => {
-          if (!secrets.metaAppSecret) throw notConfigured('META_APP_SECRET');
-          if (
-            !verifyHubSignature(body(request), header(request, 'x-hub-signature-256'), secrets.metaAppSecret)
-          ) {
-            throw badSignature('x-hub-signature-256');
-          }
-          return record(parseMeta(parseJson(body(request))));
-        },
-      );
-      raw.post(
-        '/webhooks/shopify/orders',
-        options('Shopify order webhook (X-Shopify-Hmac-Sha256) → a purchase'),
-        async (request) => {
-          if (!secrets.shopifySecret) throw notConfigured('SHOPIFY_WEBHOOK_SECRET');
-          if (
-            !verifyShopifyHmac(body(request), header(request, 'x-shopify-hmac-sha256'), secrets.shopifySecret)
-          ) {
-            throw badSignature('x-shopify-hmac-sha256');
-          }
-          const json = parseJson(body(request));
+    /** Records what a verified body reports: the starts of a chat platform, the order of a shop. */
+    const chats =
+      (parse: (body: Buffer) => ChatStartBatch) =>
+      (body: Buffer): Promise<WebhookAnswer> =>
+        record(parse(body));
+    const hooks: readonly WebhookRoute[] = [
+      {
+        url: '/webhooks/whatsapp',
+        summary: 'WhatsApp Cloud API messages (X-Hub-Signature-256)',
+        secret: secrets.whatsappAppSecret,
+        variable: 'WHATSAPP_APP_SECRET',
+        header: 'x-hub-signature-256',
+        verify: verifyHubSignature,
+        record: chats((body) => parseWhatsApp(parseJson(body))),
+      },
+      {
+        url: '/webhooks/telegram',
+        summary: 'Telegram Bot API updates (X-Telegram-Bot-Api-Secret-Token)',
+        secret: secrets.telegramSecret,
+        variable: 'TELEGRAM_WEBHOOK_SECRET',
+        header: 'x-telegram-bot-api-secret-token',
+        verify: (_body, token, secret) => secretTokenMatches(token, secret),
+        record: chats((body) => parseTelegram(parseJson(body), secrets.telegramBotUsername)),
+      },
+      {
+        url: '/webhooks/viber',
+        summary: 'Viber REST bot callbacks (X-Viber-Content-Signature)',
+        secret: secrets.viberAuthToken,
+        variable: 'VIBER_AUTH_TOKEN',
+        header: 'x-viber-content-signature',
+        verify: verifyViberSignature,
+        record: chats((body) => {
+          parseJson(body); // malformed JSON → 400; the parser reads the raw text for exact 64-bit ids
+          return parseViber(body.toString('utf8'));
+        }),
+      },
+      {
+        url: '/webhooks/meta',
+        summary: 'Messenger and Instagram referrals (X-Hub-Signature-256)',
+        secret: secrets.metaAppSecret,
+        variable: 'META_APP_SECRET',
+        header: 'x-hub-signature-256',
+        verify: verifyHubSignature,
+        record: chats((body) => parseMeta(parseJson(body))),
+      },
+      {
+        url: '/webhooks/shopify/orders',
+        summary: 'Shopify order webhook (X-Shopify-Hmac-Sha256) → a purchase',
+        secret: secrets.shopifySecret,
+        variable: 'SHOPIFY_WEBHOOK_SECRET',
+        header: 'x-shopify-hmac-sha256',
+        verify: verifyShopifyHmac,
+        record: async (body, request) => {
+          const json = parseJson(body);
           const order = parseShopifyOrder(json);
           // An order that cannot be stored as it is (no exact total, a negative one) is answered
           // with an error, which Shopify retries and shows, and logged for the operator: never
@@ -188,7 +174,33 @@ export function webhookRoutes(deps: EventDeps) {
             throw error;
           }
         },
-      );
+      },
+    ];
+
+    app.get(
+      '/webhooks/whatsapp',
+      options('WhatsApp verification challenge'),
+      challenge(secrets.whatsappVerifyToken, 'WHATSAPP_VERIFY_TOKEN'),
+    );
+    app.get(
+      '/webhooks/meta',
+      options('Messenger/Instagram verification challenge'),
+      challenge(secrets.metaVerifyToken, 'META_VERIFY_TOKEN'),
+    );
+
+    // Signatures are over the exact bytes sent, so these routes take the body raw.
+    await app.register(async (raw) => {
+      raw.removeAllContentTypeParsers();
+      raw.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+      for (const hook of hooks) {
+        raw.post(hook.url, options(hook.summary), async (request) => {
+          const { secret } = hook;
+          if (!secret) throw notConfigured(hook.variable);
+          const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          if (!hook.verify(body, request.headers[hook.header], secret)) throw badSignature(hook.header);
+          return hook.record(body, request);
+        });
+      }
     });
   };
 }
