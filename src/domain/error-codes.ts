@@ -10,7 +10,8 @@
  *   → 404 `<thing>_not_found`;
  * - in the data the request carries — a JSON body (`{"campaignId": 7}`) or a CSV row
  *   → 422 `unknown_<thing>`.
- * A URL that matches no route at all is 404 `route_not_found`.
+ * A URL that matches no route at all is 404 `route_not_found`. A list filter
+ * (`GET /api/clicks?linkId=`) refuses nothing: it finds nothing.
  *
  * CLI exit codes (0 is success; 1 is also a command's "no", such as `utm lint` finding problems):
  * - 2: the input was refused — every 4xx code, and `invalid_config` (the environment is input);
