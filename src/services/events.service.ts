@@ -1,8 +1,10 @@
 import { ChatmarkError, isChatmarkError } from '../domain/errors.js';
 import { checkEventTime, checkMoney, checkNoPersonalData, checkProperties } from '../domain/event-rules.js';
 import { normalizeRefToken, type RefCodec } from '../domain/ref-token.js';
+import { clickOrigins } from '../store/clicks.repository.js';
 import {
   attachIdentity,
+  contactsOfIdentities,
   type Identity,
   identityLockKey,
   insertContact,
@@ -16,7 +18,16 @@ import {
   redeemDiscountCode,
   unredeemDiscountCode,
 } from '../store/discount-codes.repository.js';
-import { type EventRecord, eventsByKeys, getEventByKey, insertEvent } from '../store/events.repository.js';
+import {
+  type ChatStartRow,
+  chatStartsOf,
+  contactsOfClicks,
+  type EventRecord,
+  eventsByKeys,
+  getEventByKey,
+  insertEvent,
+} from '../store/events.repository.js';
+import { campaignIdOfLink } from '../store/links.repository.js';
 import { KEY_LOCK_BUDGET, lockKeys, needsKeyLocks } from '../store/locks.js';
 import { transactionWithRetry } from '../store/retry.js';
 import { refreshEventTouches } from '../store/touches.repository.js';
@@ -72,14 +83,7 @@ function clickNumberOf(given: string | undefined, codec: RefCodec): number | und
   return token === undefined ? undefined : codec.decode(token);
 }
 
-interface ChatRow {
-  contactId: number;
-  campaignId: number | null;
-  linkId: number | null;
-  clickId: number | null;
-  at: number;
-  reentry: boolean;
-}
+type ChatRow = ChatStartRow;
 
 /**
  * What a batch needs from the store, read in a few bulk queries up front and kept up to date as
@@ -148,31 +152,13 @@ class BatchContext {
     await this.readExisting(fresh.map((i) => i.idempotencyKey));
     const numbers = [...new Set(inputs.flatMap((i) => this.clickNumber(i.clickId ?? i.ref) ?? []))];
     for (const ids of chunks(numbers)) {
-      const rows = await db
-        .selectFrom('clicks')
-        .leftJoin('links', 'links.id', 'clicks.link_id')
-        .select(['clicks.id', 'clicks.link_id', 'clicks.at', 'links.campaign_id'])
-        .where('clicks.id', 'in', ids)
-        .execute();
-      for (const r of rows) {
-        this.clicks.set(Number(r.id), {
-          linkId: r.link_id,
-          campaignId: r.campaign_id ?? null,
-          at: Number(r.at),
-        });
-        this.links.set(r.link_id, r.campaign_id ?? null);
+      for (const click of await clickOrigins(db, ids)) {
+        this.clicks.set(click.id, { linkId: click.linkId, campaignId: click.campaignId, at: click.at });
+        this.links.set(click.linkId, click.campaignId);
       }
-      const chats = await db
-        .selectFrom('events')
-        .select(['click_id', 'contact_id'])
-        .where('click_id', 'in', ids)
-        .where('contact_id', 'is not', null)
-        .orderBy('id', 'desc')
-        .execute();
-      for (const c of chats) {
-        if (c.contact_id === null) continue;
-        this.contactOfClick.set(Number(c.click_id), c.contact_id);
-        this.clickContacts.add(`${Number(c.click_id)}:${c.contact_id}`);
+      for (const { clickId, contactId } of await contactsOfClicks(db, ids)) {
+        this.contactOfClick.set(clickId, contactId);
+        this.clickContacts.add(`${clickId}:${contactId}`);
       }
     }
     const byKind = new Map<string, Set<string>>();
@@ -185,14 +171,8 @@ class BatchContext {
     }
     for (const [kind, values] of byKind) {
       for (const chunk of chunks([...values])) {
-        const rows = await db
-          .selectFrom('identities')
-          .select(['value', 'contact_id'])
-          .where('kind', '=', kind)
-          .where('value', 'in', chunk)
-          .execute();
-        for (const r of rows)
-          this.contactOfIdentity.set(BatchContext.identityKey({ kind, value: r.value }), r.contact_id);
+        for (const { value, contactId } of await contactsOfIdentities(db, kind, chunk))
+          this.contactOfIdentity.set(BatchContext.identityKey({ kind, value }), contactId);
       }
     }
     await this.loadChats([...this.contactOfIdentity.values(), ...this.contactOfClick.values()]);
@@ -203,23 +183,7 @@ class BatchContext {
     const fresh = [...new Set(contactIds)].filter((id) => !this.loadedContacts.has(id));
     for (const id of fresh) this.loadedContacts.add(id);
     for (const chunk of chunks(fresh)) {
-      const rows = await this.db
-        .selectFrom('events')
-        .select(['contact_id', 'campaign_id', 'link_id', 'click_id', 'occurred_at', 'reentry'])
-        .where('type', '=', 'chat_started')
-        .where('contact_id', 'in', chunk)
-        .execute();
-      for (const r of rows) {
-        if (r.contact_id === null) continue;
-        this.addChat({
-          contactId: r.contact_id,
-          campaignId: r.campaign_id,
-          linkId: r.link_id,
-          clickId: r.click_id === null ? null : Number(r.click_id),
-          at: r.occurred_at,
-          reentry: r.reentry === 1,
-        });
-      }
+      for (const chat of await chatStartsOf(this.db, chunk)) this.addChat(chat);
     }
   }
 
@@ -236,14 +200,7 @@ class BatchContext {
   }
 
   async campaignOfLink(linkId: number): Promise<number | null> {
-    if (!this.links.has(linkId)) {
-      const row = await this.db
-        .selectFrom('links')
-        .select('campaign_id')
-        .where('id', '=', linkId)
-        .executeTakeFirst();
-      this.links.set(linkId, row?.campaign_id ?? null);
-    }
+    if (!this.links.has(linkId)) this.links.set(linkId, (await campaignIdOfLink(this.db, linkId)) ?? null);
     return this.links.get(linkId) ?? null;
   }
 

@@ -199,6 +199,31 @@ export async function humanClicksByLink(
   return out;
 }
 
+/** A click with its link and the link's campaign (null when the link has none, or is gone). */
+export interface ClickOrigin {
+  id: number;
+  linkId: number;
+  campaignId: number | null;
+  at: number;
+}
+
+/** The links and campaigns these clicks came from (one query; missing clicks are left out). */
+export async function clickOrigins(db: Db, ids: readonly number[]): Promise<ClickOrigin[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('clicks')
+    .leftJoin('links', 'links.id', 'clicks.link_id')
+    .select(['clicks.id', 'clicks.link_id', 'clicks.at', 'links.campaign_id'])
+    .where('clicks.id', 'in', ids)
+    .execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    linkId: r.link_id,
+    campaignId: r.campaign_id ?? null,
+    at: Number(r.at),
+  }));
+}
+
 export async function getClick(db: Db, id: number): Promise<ClickRecord | undefined> {
   const row = await db.selectFrom('clicks').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toRecord(row);

@@ -20,6 +20,22 @@ export async function findContactId(db: Db, identity: Identity): Promise<number 
 }
 
 /** The lock of an identity (store/locks.ts): writers that may attach it take it first. */
+/** The contacts of these values of one identity kind (values no contact has are left out). */
+export async function contactsOfIdentities(
+  db: Db,
+  kind: string,
+  values: readonly string[],
+): Promise<{ value: string; contactId: number }[]> {
+  if (values.length === 0) return [];
+  const rows = await db
+    .selectFrom('identities')
+    .select(['value', 'contact_id'])
+    .where('kind', '=', kind)
+    .where('value', 'in', values)
+    .execute();
+  return rows.map((r) => ({ value: r.value, contactId: r.contact_id }));
+}
+
 export function identityLockKey(identity: Identity): string {
   return `identity:${identity.kind}\u0000${identity.value}`;
 }

@@ -97,6 +97,62 @@ export async function getEventByKey(db: Db, idempotencyKey: string): Promise<Eve
 }
 
 /** Whether the contact already started a chat with the campaign before (a re-entry is not a new chat). */
+/**
+ * The contacts of the events that came from these clicks, newest event first (a click's chat, or
+ * a later event that named the click).
+ */
+export async function contactsOfClicks(
+  db: Db,
+  clickIds: readonly number[],
+): Promise<{ clickId: number; contactId: number }[]> {
+  if (clickIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('events')
+    .select(['click_id', 'contact_id'])
+    .where('click_id', 'in', clickIds)
+    .where('contact_id', 'is not', null)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.flatMap((r) =>
+    r.contact_id === null ? [] : [{ clickId: Number(r.click_id), contactId: r.contact_id }],
+  );
+}
+
+/** A contact's chat start, as attribution reads it. */
+export interface ChatStartRow {
+  contactId: number;
+  campaignId: number | null;
+  linkId: number | null;
+  clickId: number | null;
+  at: number;
+  reentry: boolean;
+}
+
+/** Every chat start of these contacts. */
+export async function chatStartsOf(db: Db, contactIds: readonly number[]): Promise<ChatStartRow[]> {
+  if (contactIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('events')
+    .select(['contact_id', 'campaign_id', 'link_id', 'click_id', 'occurred_at', 'reentry'])
+    .where('type', '=', 'chat_started')
+    .where('contact_id', 'in', contactIds)
+    .execute();
+  return rows.flatMap((r) =>
+    r.contact_id === null
+      ? []
+      : [
+          {
+            contactId: r.contact_id,
+            campaignId: r.campaign_id,
+            linkId: r.link_id,
+            clickId: r.click_id === null ? null : Number(r.click_id),
+            at: r.occurred_at,
+            reentry: r.reentry === 1,
+          },
+        ],
+  );
+}
+
 export async function hasChatStarted(db: Db, contactId: number, campaignId: number | null): Promise<boolean> {
   let query = db
     .selectFrom('events')

@@ -74,6 +74,12 @@ export async function getLink(db: Db, id: number): Promise<LinkRecord | undefine
   return row && toRecord(row);
 }
 
+/** The link's campaign: null when it has none, undefined when there is no such link. */
+export async function campaignIdOfLink(db: Db, id: number): Promise<number | null | undefined> {
+  const row = await db.selectFrom('links').select('campaign_id').where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : row.campaign_id;
+}
+
 export async function getLinkByCode(db: Db, code: string): Promise<LinkRecord | undefined> {
   const row = await db.selectFrom('links').selectAll().where('code', '=', code).executeTakeFirst();
   return row && toRecord(row);
