@@ -1,6 +1,7 @@
 import { checkRange, MAX_RANGE_MS } from '../domain/date-range.js';
 import { ChatmarkError } from '../domain/errors.js';
 import { computeKpis } from '../domain/funnel.js';
+import { REVIEW_DAYS, type ReviewDay } from '../domain/review-days.js';
 import { DEFAULT_MIN_CONVERSIONS } from '../domain/stats/index.js';
 import type { CampaignRecord } from '../store/campaigns.repository.js';
 import type { Db } from '../store/db.js';
@@ -35,9 +36,7 @@ import {
  */
 
 const DAY = 86_400_000;
-/** spec/metrics.md §3: post-launch reviews at day 3, 7 and 14. */
-export const REVIEW_DAYS = [3, 7, 14] as const;
-export type ReviewDay = (typeof REVIEW_DAYS)[number];
+export { REVIEW_DAYS, type ReviewDay };
 
 export type ExperimentInput = Omit<
   ExperimentFields,

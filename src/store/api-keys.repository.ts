@@ -1,8 +1,8 @@
 import type { Db } from './db.js';
 import type { ApiKeyTable } from './schema.js';
+import { ROLES, type Role } from '../domain/roles.js';
 
-export const ROLES = ['admin', 'editor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export interface ApiKeyRecord {
   id: number;

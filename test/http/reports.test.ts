@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ATTRIBUTION_GROUP_BYS, GROUP_BYS } from '../../src/domain/reports/params.js';
+import { attributionReport, funnelReport } from '../../src/http/contract/reports.js';
+import { expectContract } from '../support/contract.js';
 import { jsonOf, runCli } from '../support/run-cli.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
@@ -157,6 +160,22 @@ describeEachBackend('reports: the worked example of spec/metrics.md §1', (backe
     expect(row.intervals.qualification_rate[0]).toBeLessThan(0.4);
     expect(row.intervals.qualification_rate[1]).toBeGreaterThan(0.4);
     expect(row.chat_start_rate).toBeNull(); // no landing visits: a zero denominator is null, never 0
+  });
+
+  it('answers exactly what the contract says (reports are written without the serializer’s check)', async () => {
+    for (const groupBy of GROUP_BYS) {
+      const response = await funnel(`groupBy=${groupBy}&model=time_decay`);
+      expect(response.statusCode).toBe(200);
+      expectContract(funnelReport, response.json());
+    }
+    for (const groupBy of ATTRIBUTION_GROUP_BYS) {
+      const response = await t.call(
+        'GET',
+        `/api/reports/attribution?from=2026-11-01&to=2026-11-30&groupBy=${groupBy}`,
+      );
+      expect(response.statusCode).toBe(200);
+      expectContract(attributionReport, response.json());
+    }
   });
 
   it('never credits more than the conversions: the attribution view claims 40 more than it credits', async () => {

@@ -4,6 +4,9 @@ import type { AttributionModel, Windows } from '../attribution/index.js';
 export const GROUP_BYS = ['campaign', 'channel', 'source', 'variant', 'link', 'day'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 
+/** The groupings of the attribution report: the keys a touch carries itself. */
+export const ATTRIBUTION_GROUP_BYS = ['campaign', 'channel'] as const satisfies readonly GroupBy[];
+
 /** A report's explicit parameters (services/report-params.ts resolves them from a query). */
 export interface ReportParams {
   campaignId?: number | undefined;

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { CHANNELS } from '../../domain/channels/types.js';
+import { type z } from 'zod';
 import {
   createCampaign,
   listCampaignChanges,
@@ -9,42 +8,8 @@ import {
 import { type CampaignFields, type CampaignRecord, listCampaigns } from '../../store/campaigns.repository.js';
 import { listLinks } from '../../store/links.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
-import { idParam, isoDate, money, moneyInput, toIso, toMs, utmValues } from '../schemas.js';
-
-const channel = z.enum([...CHANNELS, 'web']);
-
-const campaignBody = z
-  .object({
-    name: z.string().min(1).max(200),
-    owner: z.string().min(1).max(200),
-    slug: z.string().min(1).max(100).optional(),
-    channels: z.array(channel).optional(),
-    utm: utmValues.optional(),
-    budgetCap: moneyInput.nullable().optional(),
-    startsAt: isoDate.nullable().optional(),
-    endsAt: isoDate.nullable().optional(),
-    rollbackCriteria: z.record(z.string(), z.unknown()).nullable().optional(),
-    notes: z.string().max(10_000).nullable().optional(),
-    primaryConversion: z.string().min(1).max(64).optional(),
-  })
-  .strict();
-
-const campaignView = z.object({
-  id: z.number(),
-  slug: z.string(),
-  name: z.string(),
-  owner: z.string(),
-  channels: z.array(z.string()),
-  utm: z.record(z.string(), z.string()),
-  budgetCap: money.nullable(),
-  startsAt: z.string().nullable(),
-  endsAt: z.string().nullable(),
-  rollbackCriteria: z.unknown(),
-  notes: z.string().nullable(),
-  primaryConversion: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+import { campaignBody, campaignList, campaignPatch, campaignView, changelog } from '../contract/campaigns.js';
+import { idParam, toIso, toMs } from '../contract/common.js';
 
 function view(c: CampaignRecord): z.infer<typeof campaignView> {
   return {
@@ -96,7 +61,7 @@ export function campaignRoutes(onLinksChanged: (codes: string[]) => Promise<void
         schema: {
           tags,
           summary: 'List campaigns',
-          response: { 200: z.object({ campaigns: z.array(campaignView) }) },
+          response: { 200: campaignList },
         },
       },
       async () => ({ campaigns: (await listCampaigns(ctx.store.db)).map(view) }),
@@ -117,7 +82,7 @@ export function campaignRoutes(onLinksChanged: (codes: string[]) => Promise<void
           tags,
           summary: 'Change a campaign (each changed field is written to the changelog)',
           params: idParam,
-          body: campaignBody.partial(),
+          body: campaignPatch,
           response: { 200: campaignView },
         },
       },
@@ -143,19 +108,7 @@ export function campaignRoutes(onLinksChanged: (codes: string[]) => Promise<void
           tags,
           summary: 'Every change to the campaign: field, old, new, actor key, time',
           params: idParam,
-          response: {
-            200: z.object({
-              changes: z.array(
-                z.object({
-                  field: z.string(),
-                  old: z.unknown(),
-                  new: z.unknown(),
-                  actorKeyId: z.number().nullable(),
-                  at: z.string(),
-                }),
-              ),
-            }),
-          },
+          response: { 200: changelog },
         },
       },
       async (request) => {

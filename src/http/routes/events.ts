@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { ChatmarkError, isChatmarkError } from '../../domain/errors.js';
 import { type EventDeps, type EventInput, recordEvent, recordEvents } from '../../services/events.service.js';
 import { insertDiscountCode, normalizeDiscountCode } from '../../store/discount-codes.repository.js';
@@ -7,38 +7,19 @@ import { isUniqueViolation } from '../../store/db.js';
 import { getLink } from '../../store/links.repository.js';
 import type { EventRecord } from '../../store/events.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
-import { isoDate, money, toIso } from '../schemas.js';
+import { toIso } from '../contract/common.js';
+import {
+  discountCodeBody,
+  discountCodeView,
+  eventBody,
+  type EventBody,
+  eventRecorded,
+  eventsAnswer,
+  eventsRequest,
+  type EventView,
+} from '../contract/events.js';
 
-export const eventSchema = z
-  .object({
-    type: z
-      .string()
-      .regex(
-        /^[a-z][a-z0-9_]{0,63}$/,
-        'lower-case letters, digits and _ (chat_started, qualified, lead, booking, purchase, refund, or your own)',
-      ),
-    occurredAt: isoDate,
-    idempotencyKey: z.string().min(1).max(200),
-    contact: z
-      .object({
-        externalId: z.string().min(1).max(200).optional(),
-        email: z.string().max(320).optional(),
-        phone: z.string().max(64).optional(),
-      })
-      .strict()
-      .optional(),
-    clickId: z.string().max(64).optional(),
-    ref: z.string().max(64).optional(),
-    discountCode: z.string().min(1).max(100).optional(),
-    value: money.optional(),
-    properties: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
-type EventBody = z.infer<typeof eventSchema>;
-
-const MAX_BATCH = 1000;
-
-export function eventView(event: EventRecord, codec: EventDeps['codec']) {
+export function eventView(event: EventRecord, codec: EventDeps['codec']): EventView {
   return {
     id: event.id,
     type: event.type,
@@ -90,10 +71,8 @@ export function eventRoutes(deps: EventDeps) {
           summary: 'Record conversions and chat starts (one, or an array of up to 1,000), idempotently',
           description:
             'Each event needs an idempotencyKey: sending it again records nothing and answers with the original. An array is a batch: every item gets its own result (created, duplicate or error) and valid items are kept.',
-          body: z.union([
-            eventSchema,
-            z.array(z.unknown()).max(MAX_BATCH).describe('a batch of events as above'),
-          ]),
+          body: eventsRequest,
+          response: { 200: eventsAnswer, 201: eventRecorded },
         },
       },
       async (request, reply) => {
@@ -104,7 +83,7 @@ export function eventRoutes(deps: EventDeps) {
             .send({ event: eventView(event, deps.codec), duplicate: !created });
         }
         const items = request.body.map((item) => {
-          const parsed = eventSchema.safeParse(item);
+          const parsed = eventBody.safeParse(item);
           return parsed.success ? toInput(parsed.data) : itemError(parsed.error);
         });
         const valid = items.filter((item): item is EventInput => !isChatmarkError(item));
@@ -142,16 +121,8 @@ export function eventRoutes(deps: EventDeps) {
         schema: {
           tags: ['events'],
           summary: 'Register a discount code: a purchase that uses it is attributed to its campaign or link',
-          body: z
-            .object({
-              code: z.string().min(1).max(100),
-              campaignId: z.number().int().positive().nullable().optional(),
-              linkId: z.number().int().positive().nullable().optional(),
-              singleUse: z.boolean(),
-              validFrom: isoDate.nullable().optional(),
-              validTo: isoDate.nullable().optional(),
-            })
-            .strict(),
+          body: discountCodeBody,
+          response: { 201: discountCodeView },
         },
       },
       async (request, reply) => {

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { ChatmarkError } from '../../domain/errors.js';
-import { compare, DECISION_METRICS } from '../../domain/stats/compare.js';
+import { compare, type DecisionMetric } from '../../domain/stats/compare.js';
 import {
   type BaselineMetrics,
   campaignReviews,
@@ -8,89 +7,38 @@ import {
   experimentResults,
   getBaseline,
   listExperiments,
-  REVIEW_DAYS,
+  type ReviewDay,
   saveReviewNotes,
   takeBaseline,
 } from '../../services/experiments.service.js';
 import { requireCampaign } from '../../services/campaigns.service.js';
 import type { BaselineRecord, ExperimentRecord } from '../../store/experiments.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
-import { idParam, isoDate, toIso } from '../schemas.js';
+import { idParam, toIso } from '../contract/common.js';
+import {
+  baselineView as baselineSchema,
+  compareBody,
+  comparison,
+  type Experiment,
+  experimentBody,
+  experimentList,
+  experimentResults as experimentResultsView,
+  experimentView as experimentSchema,
+  periodQuery,
+  reviewNotesBody,
+  reviewNotesView,
+  reviewParams,
+  reviewsQuery,
+  reviewsView,
+} from '../contract/experiments.js';
 
-const arm = z
-  .object({
-    n: z.number().describe('units (e.g. chats started)'),
-    x: z.number().describe('successes among them (e.g. purchases)'),
-  })
-  .strict();
-
-const compareBody = z
-  .object({
-    baseline: z.union([arm, z.number()]).describe('{n, x} for proportions, or a plain value'),
-    variant: z.union([arm, z.number()]).describe('{n, x} for proportions, or a plain value'),
-    counts: z
-      .boolean()
-      .optional()
-      .describe('values only: both are counts with equal exposure (Poisson test)'),
-    weights: z
-      .tuple([z.number(), z.number()])
-      .optional()
-      .describe('proportions only: the planned [baseline, variant] split, for the sample-ratio check'),
-    minConversions: z.number().optional().describe('minimum conversions in the larger arm (default 150)'),
-    plannedSampleSize: z.number().nullable().optional().describe('planned units per arm'),
-    rollbackThreshold: z
-      .number()
-      .optional()
-      .describe('a fraction: roll back when the CI is entirely below −threshold'),
-    minimumEffect: z.number().optional().describe('a fraction: ship when the CI is entirely above it'),
-  })
-  .strict();
-
-const nullableNumber = z.number().nullable();
-const compareView = z.object({
-  mode: z.enum(['proportions', 'values']),
-  relativeChange: nullableNumber,
-  ci: z.tuple([z.number(), z.number()]).nullable(),
-  pValue: nullableNumber,
-  verdict: z.enum(['ship', 'hold', 'rollback']).nullable(),
-  reason: z.string(),
-  rule: z.enum(['srm', 'sample', 'rollback', 'ship', 'inconclusive']).nullable(),
-  baselineRate: nullableNumber.optional(),
-  variantRate: nullableNumber.optional(),
-  se: nullableNumber.optional(),
-  df: nullableNumber.optional(),
-  zTest: z.object({ z: nullableNumber, pValue: nullableNumber }).optional(),
-  srm: z.object({ chi2: nullableNumber, pValue: nullableNumber, mismatch: z.boolean() }).optional(),
-  minimumSample: nullableNumber.optional(),
-  z: nullableNumber.optional(),
-});
-
-const linkIds = z.array(z.number().int().positive()).min(1).max(100);
-const experimentBody = z
-  .object({
-    name: z.string().min(1).max(200),
-    decisionMetric: z.enum(DECISION_METRICS),
-    baselineLinkIds: linkIds,
-    variantLinkIds: linkIds,
-    expectedWeights: z
-      .tuple([z.number().positive(), z.number().positive()])
-      .nullable()
-      .optional()
-      .describe('the planned [baseline, variant] split of link clicks; enables the sample-ratio check'),
-    minConversions: z.number().int().min(0).optional().describe('default 150'),
-    plannedSampleSize: z.number().int().positive().nullable().optional(),
-    minimumEffect: z.number().min(0).optional().describe('a fraction, default 0'),
-    rollbackThreshold: z.number().min(0).optional().describe('a fraction, default 0'),
-  })
-  .strict();
-
-const reviewParams = z.object({
-  id: z.coerce.number().int().positive(),
-  day: z.coerce.number().pipe(z.literal([...REVIEW_DAYS])),
-});
-
-function experimentView(e: ExperimentRecord) {
-  return { ...e, createdAt: new Date(e.createdAt).toISOString() };
+function experimentView(e: ExperimentRecord): Experiment {
+  // Stored experiments were checked against DECISION_METRICS when created (the serializer checks again).
+  return {
+    ...e,
+    decisionMetric: e.decisionMetric as DecisionMetric,
+    createdAt: new Date(e.createdAt).toISOString(),
+  };
 }
 
 function baselineView(b: BaselineRecord<BaselineMetrics>) {
@@ -117,7 +65,7 @@ export function experimentRoutes() {
           description:
             'Proportions ({n, x} arms): GrowthBook’s relative-lift t-test, the pooled z-test, the sample-ratio check when weights are given, the minimum sample at the observed rates, and the verdict ship / hold / rollback with its reason. Plain values: the relative change; with counts, the Poisson test.',
           body: compareBody,
-          response: { 200: compareView },
+          response: { 200: comparison },
         },
       },
       async (request) => compare(request.body),
@@ -133,6 +81,7 @@ export function experimentRoutes() {
             'Define an experiment: a baseline and a variant link group compared on one decision metric',
           params: idParam,
           body: experimentBody,
+          response: { 201: experimentSchema },
         },
       },
       async (request, reply) => {
@@ -143,7 +92,15 @@ export function experimentRoutes() {
 
     app.get(
       '/api/campaigns/:id/experiments',
-      { config: { role: 'viewer' }, schema: { tags, summary: "A campaign's experiments", params: idParam } },
+      {
+        config: { role: 'viewer' },
+        schema: {
+          tags,
+          summary: "A campaign's experiments",
+          params: idParam,
+          response: { 200: experimentList },
+        },
+      },
       async (request) => {
         await requireCampaign(ctx.store.db, request.params.id);
         return { experiments: (await listExperiments(ctx.store.db, request.params.id)).map(experimentView) };
@@ -160,7 +117,8 @@ export function experimentRoutes() {
           description:
             "Counts each arm's links directly (human clicks, first chats, qualified, the campaign's primary conversion) over [from, to), by default from the campaign's launch (at most 366 days back) to now; a period longer than 366 days is refused (range_too_long).",
           params: idParam,
-          querystring: z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict(),
+          querystring: periodQuery,
+          response: { 200: experimentResultsView },
         },
       },
       async (request) => {
@@ -180,7 +138,7 @@ export function experimentRoutes() {
           parameters: {
             from: new Date(results.from).toISOString(),
             to: new Date(results.to).toISOString(),
-            metric: experiment.decisionMetric,
+            metric: experiment.decisionMetric as DecisionMetric,
             conversion: results.conversion,
           },
           arms: {
@@ -204,6 +162,7 @@ export function experimentRoutes() {
           tags,
           summary: "Snapshot the campaign's counts and rates now: the expected values of its reviews",
           params: idParam,
+          response: { 201: baselineSchema },
         },
       },
       async (request, reply) =>
@@ -214,7 +173,12 @@ export function experimentRoutes() {
       '/api/campaigns/:id/baseline',
       {
         config: { role: 'viewer' },
-        schema: { tags, summary: "The campaign's latest baseline snapshot", params: idParam },
+        schema: {
+          tags,
+          summary: "The campaign's latest baseline snapshot",
+          params: idParam,
+          response: { 200: baselineSchema },
+        },
       },
       async (request) => {
         const baseline = await getBaseline(ctx.store.db, request.params.id);
@@ -235,7 +199,8 @@ export function experimentRoutes() {
           description:
             "The decision metric and thresholds come from the campaign's latest experiment (else conversion_rate and the defaults) unless `metric` is given. Day 3 is a health check only: it never ships.",
           params: idParam,
-          querystring: z.object({ metric: z.enum(DECISION_METRICS).optional() }).strict(),
+          querystring: reviewsQuery,
+          response: { 200: reviewsView },
         },
       },
       async (request) => {
@@ -271,7 +236,8 @@ export function experimentRoutes() {
           tags,
           summary: 'Record the root-cause notes of the day 3, 7 or 14 review',
           params: reviewParams,
-          body: z.object({ notes: z.string().max(10_000) }).strict(),
+          body: reviewNotesBody,
+          response: { 200: reviewNotesView },
         },
       },
       async (request) => {
@@ -279,7 +245,7 @@ export function experimentRoutes() {
         const saved = await saveReviewNotes(ctx.store.db, id, day, request.body.notes, ctx.now());
         return {
           campaignId: saved.campaignId,
-          day: saved.day,
+          day: saved.day as ReviewDay,
           notes: saved.notes,
           updatedAt: toIso(saved.updatedAt),
         };

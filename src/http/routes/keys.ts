@@ -1,16 +1,6 @@
-import { z } from 'zod';
-import { createApiKey, listKeys, ROLES, revokeKey } from '../../services/keys.service.js';
+import { createApiKey, listKeys, revokeKey } from '../../services/keys.service.js';
 import type { AppContext, ZodApp } from '../app.js';
-
-const keyView = z.object({
-  id: z.number(),
-  name: z.string(),
-  role: z.enum(ROLES),
-  prefix: z.string(),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
-});
+import { createdKey, keyBody, keyList, keyParams, keyView } from '../contract/keys.js';
 
 /** API keys: admin only. The secret is returned once, at creation. */
 export function keyRoutes(app: ZodApp, ctx: AppContext): void {
@@ -20,7 +10,7 @@ export function keyRoutes(app: ZodApp, ctx: AppContext): void {
     '/api/keys',
     {
       config: admin,
-      schema: { tags, summary: 'List API keys', response: { 200: z.object({ keys: z.array(keyView) }) } },
+      schema: { tags, summary: 'List API keys', response: { 200: keyList } },
     },
     async () => ({ keys: await listKeys(ctx.store.db) }),
   );
@@ -31,8 +21,8 @@ export function keyRoutes(app: ZodApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Create an API key (the secret is shown once)',
-        body: z.object({ name: z.string().min(1).max(100), role: z.enum(ROLES) }).strict(),
-        response: { 201: z.object({ key: keyView, secret: z.string() }) },
+        body: keyBody,
+        response: { 201: createdKey },
       },
     },
     async (request, reply) => {
@@ -46,7 +36,7 @@ export function keyRoutes(app: ZodApp, ctx: AppContext): void {
       schema: {
         tags,
         summary: 'Revoke an API key',
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: keyParams,
         response: { 200: keyView },
       },
     },

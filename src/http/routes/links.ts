@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { CHANNELS, SMS_PLATFORMS } from '../../domain/channels/types.js';
+import { type z } from 'zod';
 import { checkRange, MAX_RANGE_MS } from '../../domain/date-range.js';
 import { ChatmarkError } from '../../domain/errors.js';
 import type { RefCodec } from '../../domain/ref-token.js';
@@ -18,72 +17,21 @@ import { clickStats, listClicks } from '../../store/clicks.repository.js';
 import { type LinkRecord, listLinks } from '../../store/links.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
 import { publicOrigin } from '../public-origin.js';
-import { idParam, isoDate, toIso, toMs, utmValues } from '../schemas.js';
+import { idParam, toIso, toMs } from '../contract/common.js';
+import {
+  clickExport,
+  clicksQuery,
+  linkBody,
+  linkList,
+  linkListQuery,
+  linkPatch,
+  linkPreview,
+  linkStats,
+  linkView,
+  statsQuery,
+} from '../contract/links.js';
 
-const target = z
-  .object({
-    phone: z.string().optional(),
-    country: z.string().optional(),
-    username: z.string().optional(),
-    start: z.string().optional(),
-    shareUrl: z.string().optional(),
-    uri: z.string().optional(),
-    context: z.string().optional(),
-    page: z.string().optional(),
-    id: z.string().optional(),
-    to: z.string().optional(),
-    subject: z.string().optional(),
-    platform: z.enum(SMS_PLATFORMS).optional(),
-    url: z.string().optional(),
-  })
-  .strict()
-  .describe("The channel's fields, as the CLI flags name them; `url` for web links");
-
-const linkBody = z
-  .object({
-    campaignId: z.number().int().positive().nullable().optional(),
-    channel: z.enum([...CHANNELS, 'web']),
-    target,
-    text: z.string().max(10_000).nullable().optional(),
-    utm: utmValues.optional(),
-    variant: z.string().max(64).nullable().optional(),
-    code: z.string().optional(),
-    expiresAt: isoDate.nullable().optional(),
-    maxClicks: z.number().int().positive().nullable().optional(),
-  })
-  .strict();
 type LinkBody = z.infer<typeof linkBody>;
-
-const linkPatch = linkBody.omit({ code: true }).partial().strict();
-
-const previewView = z.object({
-  channel: z.string(),
-  destinationPreview: z.string(),
-  appUrl: z.string().nullable(),
-  carrier: z.string(),
-  text: z.string().nullable(),
-  warnings: z.array(z.string()),
-});
-
-const linkView = z.object({
-  id: z.number(),
-  code: z.string(),
-  shortUrl: z.string(),
-  channel: z.string(),
-  campaignId: z.number().nullable(),
-  target: z.record(z.string(), z.string()),
-  text: z.string().nullable(),
-  utm: z.record(z.string(), z.string()),
-  variant: z.string().nullable(),
-  expiresAt: z.string().nullable(),
-  maxClicks: z.number().nullable(),
-  archivedAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  destinationPreview: z.string(),
-  carrier: z.string(),
-  warnings: z.array(z.string()),
-});
 
 /** The request body as link input: ISO times to epoch milliseconds, unset target fields dropped. */
 function toInput<T extends Partial<LinkBody>>(body: T): Omit<T, 'expiresAt' | 'target'> & Partial<LinkInput> {
@@ -96,8 +44,6 @@ function toInput<T extends Partial<LinkBody>>(body: T): Omit<T, 'expiresAt' | 't
     ...(expiresAt !== undefined && { expiresAt: toMs(expiresAt) ?? null }),
   };
 }
-
-const range = z.object({ from: isoDate.optional(), to: isoDate.optional() });
 
 export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Promise<void>) {
   return (app: ZodApp, ctx: AppContext): void => {
@@ -129,7 +75,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
           tags,
           summary: 'Build a link without storing it (the generator over HTTP)',
           body: linkBody,
-          response: { 200: previewView },
+          response: { 200: linkPreview },
         },
       },
       async (request) => {
@@ -168,11 +114,8 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
         schema: {
           tags,
           summary: 'List links',
-          querystring: z.object({
-            campaignId: z.coerce.number().int().positive().optional(),
-            archived: z.enum(['true', 'false']).optional(),
-          }),
-          response: { 200: z.object({ links: z.array(linkView) }) },
+          querystring: linkListQuery,
+          response: { 200: linkList },
         },
       },
       async (request) => {
@@ -238,7 +181,8 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
           description:
             'Over [from, to): by default from the link’s creation (at most 366 days back) to now; a period longer than 366 days is refused (range_too_long).',
           params: idParam,
-          querystring: range,
+          querystring: statsQuery,
+          response: { 200: linkStats },
         },
       },
       async (request) => {
@@ -264,11 +208,8 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
         schema: {
           tags: ['clicks'],
           summary: 'Export clicks in order, a page at a time (pass nextCursor as cursor)',
-          querystring: z.object({
-            linkId: z.coerce.number().int().positive().optional(),
-            cursor: z.string().optional(),
-            limit: z.coerce.number().int().min(1).max(5000).default(1000),
-          }),
+          querystring: clicksQuery,
+          response: { 200: clickExport },
         },
       },
       async (request) => {

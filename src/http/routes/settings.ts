@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { AppContext, ZodApp } from '../app.js';
+import { type WebhookStatus, webhookSetup as webhookSetupView } from '../contract/settings.js';
 import { publicOrigin } from '../public-origin.js';
 
 type WebhookSecrets = Config['webhooks'];
@@ -108,26 +108,11 @@ const WEBHOOK_SETUP: readonly WebhookDef[] = [
   },
 ];
 
-const webhookStatus = z.object({
-  platform: z.string(),
-  name: z.string(),
-  url: z.string().describe('The address to paste into the platform'),
-  configured: z.boolean().describe('Every required setting is set: the webhook accepts calls'),
-  settings: z.array(
-    z.object({
-      variable: z.string().describe('The environment variable to set on the server'),
-      required: z.boolean(),
-      configured: z.boolean(),
-      purpose: z.string(),
-    }),
-  ),
-});
-
 /**
  * Which webhooks are ready: per platform, the URL to paste and whether each setting it reads is
  * set. Only booleans leave the server, never a secret or a part of one.
  */
-function webhookSetup(secrets: WebhookSecrets, origin: string): z.infer<typeof webhookStatus>[] {
+function webhookSetup(secrets: WebhookSecrets, origin: string): WebhookStatus[] {
   return WEBHOOK_SETUP.map((w) => {
     const settings = w.settings.map((s) => ({
       variable: s.variable,
@@ -154,7 +139,7 @@ export function settingsRoutes(app: ZodApp, ctx: AppContext): void {
       schema: {
         tags: ['settings'],
         summary: 'Webhook URLs to paste into each platform, and whether each secret is set (never its value)',
-        response: { 200: z.object({ webhooks: z.array(webhookStatus) }) },
+        response: { 200: webhookSetupView },
       },
     },
     async (request) => ({ webhooks: webhookSetup(ctx.config.webhooks, publicOrigin(ctx.config, request)) }),

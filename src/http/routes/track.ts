@@ -1,26 +1,14 @@
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { RefCodec } from '../../domain/ref-token.js';
 import { referrerHost, visitorHash } from '../../redirect/classify.js';
 import type { DailySalt } from '../../redirect/daily-salt.js';
 import { getClick } from '../../store/clicks.repository.js';
 import { insertVisit } from '../../store/visits.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
+import { noContent, pixelQuery, type Visit, visitBody } from '../contract/track.js';
 
 /** A transparent 1×1 GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
-
-const visit = z.object({
-  url: z.string().max(4096).optional(),
-  referrer: z.string().max(4096).optional(),
-  utm_source: z.string().max(200).optional(),
-  utm_medium: z.string().max(200).optional(),
-  utm_campaign: z.string().max(200).optional(),
-  utm_term: z.string().max(200).optional(),
-  utm_content: z.string().max(200).optional(),
-  cm_click: z.string().max(64).optional(),
-});
-type Visit = z.infer<typeof visit>;
 
 /** The longest UTM value or click id kept from a visit, in UTF-16 units (as the body's own fields). */
 const MAX_VALUE_LENGTH = 200;
@@ -99,11 +87,17 @@ export function trackRoutes(codec: RefCodec, salt: DailySalt) {
         config: { role: 'public', limitPerClient: true },
         // Landing pages on other origins load the pixel and post the beacon.
         helmet: { crossOriginResourcePolicy: { policy: 'cross-origin' } },
-        schema: { tags: ['track'], summary: 'Record a landing-page visit', security: [], body: visit },
+        schema: {
+          tags: ['track'],
+          summary: 'Record a landing-page visit',
+          security: [],
+          body: visitBody,
+          response: { 204: noContent },
+        },
       },
       async (request, reply) => {
         await record(request, request.body);
-        return reply.header('access-control-allow-origin', '*').status(204).send();
+        return reply.header('access-control-allow-origin', '*').status(204).send(null);
       },
     );
     app.get(
@@ -116,7 +110,7 @@ export function trackRoutes(codec: RefCodec, salt: DailySalt) {
           tags: ['track'],
           summary: 'Record a landing-page visit (1×1 GIF)',
           security: [],
-          querystring: visit.partial(),
+          querystring: pixelQuery,
         },
       },
       async (request, reply) => {

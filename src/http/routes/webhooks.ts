@@ -17,6 +17,7 @@ import {
   verifyViberSignature,
 } from '../../webhooks/index.js';
 import type { AppContext, ZodApp } from '../app.js';
+import { challengeAnswer, webhookResult, type WebhookResult } from '../contract/webhooks.js';
 
 function notConfigured(variable: string): ChatmarkError {
   return new ChatmarkError('not_configured', `This webhook is off until ${variable} is set`);
@@ -34,12 +35,6 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-interface WebhookAnswer {
-  recorded: number;
-  duplicates: number;
-  ignored: number;
-}
-
 /**
  * One signed webhook: every one has the same shape (secret set → verify the raw body → parse →
  * record), and differs only in these parts.
@@ -55,7 +50,7 @@ interface WebhookRoute {
   readonly header: string;
   readonly verify: (body: Buffer, header: unknown, secret: string) => boolean;
   /** Parses the verified body (malformed JSON → 400) and records what it reports. */
-  readonly record: (body: Buffer, request: FastifyRequest) => Promise<WebhookAnswer>;
+  readonly record: (body: Buffer, request: FastifyRequest) => Promise<WebhookResult>;
 }
 
 /**
@@ -93,13 +88,23 @@ export function webhookRoutes(deps: EventDeps) {
       };
     const options = (summary: string) => ({
       config: { role: 'public' as const },
-      schema: { tags: ['webhooks'], summary, security: [] },
+      schema: { tags: ['webhooks'], summary, security: [], response: { 200: webhookResult } },
+    });
+    const challengeOptions = (summary: string) => ({
+      config: { role: 'public' as const },
+      schema: {
+        tags: ['webhooks'],
+        summary,
+        security: [],
+        produces: ['text/plain'],
+        response: { 200: challengeAnswer },
+      },
     });
 
     /** Records what a verified body reports: the starts of a chat platform, the order of a shop. */
     const chats =
       (parse: (body: Buffer) => ChatStartBatch) =>
-      (body: Buffer): Promise<WebhookAnswer> =>
+      (body: Buffer): Promise<WebhookResult> =>
         record(parse(body));
     const hooks: readonly WebhookRoute[] = [
       {
@@ -179,12 +184,12 @@ export function webhookRoutes(deps: EventDeps) {
 
     app.get(
       '/webhooks/whatsapp',
-      options('WhatsApp verification challenge'),
+      challengeOptions('WhatsApp verification challenge'),
       challenge(secrets.whatsappVerifyToken, 'WHATSAPP_VERIFY_TOKEN'),
     );
     app.get(
       '/webhooks/meta',
-      options('Messenger/Instagram verification challenge'),
+      challengeOptions('Messenger/Instagram verification challenge'),
       challenge(secrets.metaVerifyToken, 'META_VERIFY_TOKEN'),
     );
 

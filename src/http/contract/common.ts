@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ERROR_CODES } from '../domain/errors.js';
-import { isCurrency } from '../domain/event-rules.js';
+import { ERROR_CODES, type ErrorCode } from '../../domain/errors.js';
+import { isCurrency } from '../../domain/event-rules.js';
 
 /** Shared request/response pieces, so each route's schema reads as its resource. */
 export const isoDate = z.iso.datetime({ offset: true }).describe('ISO 8601 time, e.g. 2026-11-23T10:00:00Z');
@@ -48,3 +48,19 @@ export const errorBody = z
 export const toMs = (iso: string | null | undefined): number | null | undefined =>
   iso === undefined ? undefined : iso === null ? null : Date.parse(iso);
 export const toIso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * A query parameter with a closed set of values: typed and listed in /openapi.json as z.enum's
+ * are, but refused with its own catalogue code (zod's enum issue carries none), e.g.
+ * `invalid_group_by`.
+ */
+export function closedSet<const T extends readonly [string, ...string[]]>(values: T, code: ErrorCode) {
+  const allowed: readonly string[] = values;
+  return z
+    .string()
+    .refine((value): value is T[number] => allowed.includes(value), {
+      message: `must be one of ${values.join(', ')}`,
+      params: { code },
+    })
+    .meta({ enum: [...values] });
+}
