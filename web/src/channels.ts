@@ -1,5 +1,9 @@
+import { CHANNELS } from '../../src/domain/channels/types.js';
 import { DEFAULT_MEDIUM_VOCABULARY } from '../../src/domain/utm.js';
-import type { Carrier, Channel } from './api/types.js';
+import type { Carrier, LinkChannel as Channel } from '../../src/http/contract/links.js';
+
+/** What a link can open: one of the apps, or a web page (`web`). */
+export const LINK_CHANNELS: readonly Channel[] = [...CHANNELS, 'web'];
 
 /**
  * What the link builder asks for per channel: the `target` fields of POST /api/links, grouped

@@ -1,4 +1,4 @@
-import type { DecisionMetric, Verdict, VerdictRule } from './api/types.js';
+import type { DecisionMetric, Verdict, VerdictRule } from '../../src/http/contract/experiments.js';
 
 /** Experiment words shared by the experiment pages and the campaign's reviews (spec/metrics.md §3). */
 

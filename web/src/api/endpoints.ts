@@ -1,26 +1,25 @@
+import type { ATTRIBUTION_GROUP_BYS, GroupBy } from '../../../src/domain/reports/params.js';
 import { ApiError, apiRequest } from './client.js';
+import type { Campaign, CampaignChange } from '../../../src/http/contract/campaigns.js';
 import type {
-  ApiKey,
-  AttributionModel,
-  AttributionReport,
   Baseline,
-  Campaign,
-  CampaignChange,
   CompareBody,
   Comparison,
   Experiment,
   ExperimentBody,
   ExperimentResults,
-  FunnelReport,
-  Link,
-  LinkBody,
-  LinkPreview,
-  LinkStats,
   ReviewDay,
+  ReviewNotes,
   Reviews,
-  Role,
-  WebhookStatus,
-} from './types.js';
+} from '../../../src/http/contract/experiments.js';
+import type { ApiKey, Role } from '../../../src/http/contract/keys.js';
+import type { Link, LinkBody, LinkPreview, LinkStats } from '../../../src/http/contract/links.js';
+import type {
+  AttributionModel,
+  AttributionReport,
+  FunnelReport,
+} from '../../../src/http/contract/reports.js';
+import type { WebhookStatus } from '../../../src/http/contract/settings.js';
 
 /** One typed function per API endpoint the dashboard calls; hooks.ts wraps the reads. */
 
@@ -78,7 +77,7 @@ export const getWebhookSetup = (signal?: AbortSignal) =>
   );
 
 /** How GET /api/reports/funnel can group its rows (`link`: by the link's short code). */
-export type FunnelGroupBy = 'campaign' | 'day' | 'channel' | 'source' | 'variant' | 'link';
+export type FunnelGroupBy = GroupBy;
 
 export interface FunnelQuery {
   /** One campaign's rows; every campaign's without it. */
@@ -102,7 +101,7 @@ export const getFunnel = (query: FunnelQuery, signal?: AbortSignal) =>
   apiRequest<FunnelReport>('GET', funnelPath(query), { signal });
 
 export interface AttributionQuery {
-  groupBy: 'campaign' | 'channel';
+  groupBy: (typeof ATTRIBUTION_GROUP_BYS)[number];
   model: AttributionModel;
   /** ISO dates; `to` is inclusive. */
   from: string;
@@ -154,11 +153,7 @@ export const getReviews = (campaignId: number, signal?: AbortSignal) =>
   apiRequest<Reviews>('GET', `/api/campaigns/${campaignId}/reviews`, { signal });
 
 export const saveReviewNotes = (campaignId: number, day: ReviewDay, notes: string) =>
-  apiRequest<{ campaignId: number; day: ReviewDay; notes: string; updatedAt: string }>(
-    'PUT',
-    `/api/campaigns/${campaignId}/reviews/${day}`,
-    { body: { notes } },
-  );
+  apiRequest<ReviewNotes>('PUT', `/api/campaigns/${campaignId}/reviews/${day}`, { body: { notes } });
 
 /**
  * Checks a key and finds its role without an endpoint that says it (a `GET /api/me` would):

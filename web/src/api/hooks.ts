@@ -20,14 +20,12 @@ import {
   type LinkQuery,
   previewLink,
 } from './endpoints.js';
+import type { LinkBody, LinkPreview, LinkStats } from '../../../src/http/contract/links.js';
 import type {
   AttributionModel,
   AttributionReport,
   FunnelReport,
-  LinkBody,
-  LinkPreview,
-  LinkStats,
-} from './types.js';
+} from '../../../src/http/contract/reports.js';
 
 export interface FetchState<T> {
   data: T | undefined;

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { Role } from './types.js';
+import type { Role } from '../../../src/http/contract/keys.js';
 
 /**
  * The signed-in API key and its role, kept in sessionStorage: it lives as long as the tab, is

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useFunnel } from '../api/hooks.js';
-import type { FunnelRow } from '../api/types.js';
+import type { FunnelRow } from '../../../src/http/contract/reports.js';
 import { formatMoney, formatNumber, formatPercent, NONE } from '../format.js';
 import { Segmented } from './Segmented.js';
 import { Empty, ErrorNote, Loading } from './States.js';

@@ -1,4 +1,4 @@
-import type { FunnelRow } from '../api/types.js';
+import type { FunnelRow } from '../../../src/http/contract/reports.js';
 import { DayBarChart, fillDays } from './ClicksChart.js';
 
 export interface ChatsByDay {

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { LinkStats } from '../api/types.js';
+import type { LinkStats } from '../../../src/http/contract/links.js';
 import { formatDate, formatNumber } from '../format.js';
 
 export interface ClicksByDay {

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client.js';
 import { compareArms } from '../api/endpoints.js';
-import type { CompareBody, Comparison } from '../api/types.js';
+import type { CompareBody, Comparison } from '../../../src/http/contract/experiments.js';
 import { describeError } from '../messages.js';
 import { ComparisonView } from './Comparison.js';
 import { Field } from './Field.js';

@@ -1,4 +1,4 @@
-import type { Comparison, Verdict, VerdictRule } from '../api/types.js';
+import type { Comparison, Verdict, VerdictRule } from '../../../src/http/contract/experiments.js';
 import { formatNumber, formatPercent, formatPValue, formatSignedPercent, NONE } from '../format.js';
 import { reasonText, RULE_TEXT, VERDICT_TEXT } from '../verdicts.js';
 import { Tile } from './Tile.js';

@@ -1,13 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../api/client.js';
 import { createExperiment } from '../api/endpoints.js';
-import {
-  DECISION_METRICS,
-  type DecisionMetric,
-  type Experiment,
-  type ExperimentBody,
-  type Link,
-} from '../api/types.js';
+import { DECISION_METRICS } from '../../../src/domain/stats/compare.js';
+import type { DecisionMetric, Experiment, ExperimentBody } from '../../../src/http/contract/experiments.js';
+import type { Link } from '../../../src/http/contract/links.js';
 import { describeError } from '../messages.js';
 import { METRIC_TEXT } from '../verdicts.js';
 import { Field } from './Field.js';

@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { FunnelRow } from '../api/types.js';
+import type { FunnelRow } from '../../../src/http/contract/reports.js';
 import { formatCompact, formatNumber } from '../format.js';
 
 /** The shortest bar a count above 0 gets (a tenth of a decade), so a fractional credit still shows. */

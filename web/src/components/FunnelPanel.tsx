@@ -1,5 +1,5 @@
 import { type FetchState, useFunnel } from '../api/hooks.js';
-import type { FunnelReport, FunnelRow } from '../api/types.js';
+import type { FunnelReport, FunnelRow } from '../../../src/http/contract/reports.js';
 import { formatDate, formatMoney, formatNumber, formatPercent } from '../format.js';
 import { FunnelChart } from './FunnelChart.js';
 import { FunnelRates } from './FunnelRates.js';

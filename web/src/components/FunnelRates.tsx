@@ -1,5 +1,5 @@
 import { RATE_KPIS, type RateKpi } from '../../../src/domain/funnel.js';
-import type { FunnelRow } from '../api/types.js';
+import type { FunnelRow } from '../../../src/http/contract/reports.js';
 import { formatNumber, formatRate, formatRateInterval, NONE, rateDigits } from '../format.js';
 
 type CountField =

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { takeBaseline, saveReviewNotes } from '../api/endpoints.js';
 import { useBaseline, useReviews } from '../api/hooks.js';
 import { canWrite, useSession } from '../api/session.js';
-import type { Baseline, Review, Reviews } from '../api/types.js';
+import type { Baseline, Review, Reviews } from '../../../src/http/contract/experiments.js';
 import { describeError } from '../messages.js';
 import {
   formatDate,

@@ -1,5 +1,6 @@
 import { isFixableUtmFinding, lintUtmValue, type UtmFinding } from '../../../src/domain/utm.js';
-import { UTM_KEYS, type Utm, type UtmKey } from '../api/types.js';
+import { UTM_KEYS } from '../../../src/domain/utm.js';
+import type { UtmKey, UtmValues as Utm } from '../../../src/domain/utm.js';
 
 interface KeyedFinding extends UtmFinding {
   key: UtmKey;

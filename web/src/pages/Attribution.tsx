@@ -1,11 +1,16 @@
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useAttribution } from '../api/hooks.js';
-import { ATTRIBUTION_MODELS, type AttributionModel, type AttributionReport } from '../api/types.js';
+import { ATTRIBUTION_MODELS as ALL_MODELS } from '../../../src/domain/attribution/types.js';
+import type { AttributionModel, AttributionReport } from '../../../src/http/contract/reports.js';
 import { Empty, ErrorNote, Loading } from '../components/States.js';
 import { formatDate, formatNumber } from '../format.js';
 
-const MODEL_TEXT: Readonly<Record<AttributionModel, string>> = {
+/** The models set side by side; billboard (credit for sends, without a click) is not among them. */
+type ShownModel = Exclude<AttributionModel, 'billboard'>;
+const ATTRIBUTION_MODELS = ALL_MODELS.filter((m): m is ShownModel => m !== 'billboard');
+
+const MODEL_TEXT: Readonly<Record<ShownModel, string>> = {
   last_touch: 'Last touch',
   first_touch: 'First touch',
   linear: 'Linear',
@@ -13,7 +18,7 @@ const MODEL_TEXT: Readonly<Record<AttributionModel, string>> = {
   position_based: 'Position based',
 };
 
-const MODEL_COLOR: Readonly<Record<AttributionModel, string>> = {
+const MODEL_COLOR: Readonly<Record<ShownModel, string>> = {
   last_touch: '#0f766e',
   first_touch: '#2563eb',
   linear: '#d97706',
@@ -37,7 +42,7 @@ interface KeyRow {
   claimed: number;
   immediate: number;
   assisted: number;
-  credited: Partial<Record<AttributionModel, number>>;
+  credited: Partial<Record<ShownModel, number>>;
 }
 
 /**
@@ -47,10 +52,7 @@ interface KeyRow {
  *
  * @example sideBySide(['last_touch', 'linear'], [lastTouch, linear])[0] // { key: 'spring', claimed: 3, credited: { last_touch: 2, linear: 1.5 }, … }
  */
-export function sideBySide(
-  models: readonly AttributionModel[],
-  reports: readonly AttributionReport[],
-): KeyRow[] {
+export function sideBySide(models: readonly ShownModel[], reports: readonly AttributionReport[]): KeyRow[] {
   const rows = new Map<string, KeyRow>();
   const lastTouch = reports[models.indexOf('last_touch')];
   for (const [i, report] of reports.entries()) {
@@ -86,7 +88,7 @@ export function AttributionPage() {
   const [from, setFrom] = useState(isoDay(Date.now() - 30 * DAY));
   const [to, setTo] = useState(today);
   const [windowSize, setWindowSize] = useState<string>('30d');
-  const [shown, setShown] = useState<readonly AttributionModel[]>(['last_touch', 'first_touch', 'linear']);
+  const [shown, setShown] = useState<readonly ShownModel[]>(['last_touch', 'first_touch', 'linear']);
 
   const models = useMemo(
     () => ATTRIBUTION_MODELS.filter((m) => m === 'last_touch' || shown.includes(m)),
@@ -94,7 +96,7 @@ export function AttributionPage() {
   );
   const reports = useAttribution({ groupBy, from, to, window: windowSize }, models);
   const columns = ATTRIBUTION_MODELS.filter((m) => shown.includes(m));
-  const toggle = (model: AttributionModel, on: boolean) =>
+  const toggle = (model: ShownModel, on: boolean) =>
     setShown((old) => (on ? [...old, model] : old.filter((m) => m !== model)));
 
   return (
@@ -185,13 +187,13 @@ function Report({
 }: {
   from: string;
   to: string;
-  models: readonly AttributionModel[];
-  columns: readonly AttributionModel[];
+  models: readonly ShownModel[];
+  columns: readonly ShownModel[];
   reports: readonly AttributionReport[];
   groupBy: 'campaign' | 'channel';
 }) {
   const rows = useMemo(() => sideBySide(models, reports), [models, reports]);
-  const byModel = (m: AttributionModel) => reports[models.indexOf(m)];
+  const byModel = (m: ShownModel) => reports[models.indexOf(m)];
   const first = reports[0];
   if (!first) return null;
   const p = first.parameters;
@@ -291,13 +293,7 @@ function Report({
   );
 }
 
-function AttributionChart({
-  rows,
-  columns,
-}: {
-  rows: readonly KeyRow[];
-  columns: readonly AttributionModel[];
-}) {
+function AttributionChart({ rows, columns }: { rows: readonly KeyRow[]; columns: readonly ShownModel[] }) {
   const data = rows.map((r) => ({ key: r.key, claimed: r.claimed, ...r.credited }));
   return (
     <div

@@ -7,7 +7,8 @@ import {
   useLinks,
   useLinksStats,
 } from '../api/hooks.js';
-import type { Campaign, FunnelReport } from '../api/types.js';
+import type { Campaign } from '../../../src/http/contract/campaigns.js';
+import type { FunnelReport } from '../../../src/http/contract/reports.js';
 import { AppLink } from '../components/AppLink.js';
 import { Breakdown } from '../components/Breakdown.js';
 import { ChatsChart, chatsByDay } from '../components/ChatsChart.js';

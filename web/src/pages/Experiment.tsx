@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { useCampaign, useExperimentResults, useLinks } from '../api/hooks.js';
-import type { ExperimentArm, ExperimentResults, Link } from '../api/types.js';
+import type { ExperimentArm, ExperimentResults } from '../../../src/http/contract/experiments.js';
+import type { Link } from '../../../src/http/contract/links.js';
 import { AppLink } from '../components/AppLink.js';
 import { ComparisonView } from '../components/Comparison.js';
 import { ErrorNote, Loading } from '../components/States.js';

@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
 import { useCampaigns, useExperiments, useLinks } from '../api/hooks.js';
 import { canWrite, useSession } from '../api/session.js';
-import type { Campaign, Experiment, Link } from '../api/types.js';
+import type { Campaign } from '../../../src/http/contract/campaigns.js';
+import type { Experiment } from '../../../src/http/contract/experiments.js';
+import type { Link } from '../../../src/http/contract/links.js';
 import { AppLink } from '../components/AppLink.js';
 import { CompareForm } from '../components/CompareForm.js';
 import { ExperimentForm } from '../components/ExperimentForm.js';
