@@ -69,4 +69,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['src/http/routes/**/*.ts'],
+    ignores: NOT_TESTS,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/*', '**/store/**'],
+              allowTypeImports: true,
+              message: 'Routes call services; they import the store only as types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -23,7 +23,12 @@ function withLines(path: string, ...lines: string[]): string {
 
 describe('lint rules of the layers', { timeout: 120_000 }, () => {
   it('passes the files as they are', async () => {
-    for (const path of ['src/domain/phone.ts', 'src/webhooks/telegram.ts', 'src/http/auth.ts']) {
+    for (const path of [
+      'src/domain/phone.ts',
+      'src/webhooks/telegram.ts',
+      'src/http/auth.ts',
+      'src/http/routes/links.ts',
+    ]) {
       expect(await rulesHit(path, readFileSync(join(root, path), 'utf8'))).toEqual([]);
     }
   });
@@ -36,6 +41,22 @@ describe('lint rules of the layers', { timeout: 120_000 }, () => {
     ['src/webhooks/telegram.ts', "import { recordWebhookEvents } from '../services/chats.service.js';"],
   ])('%s may not %s', async (path, line) => {
     expect(await rulesHit(path, withLines(path, line, 'void 0;'))).toContain('import-x/no-restricted-paths');
+  });
+
+  it('lets routes import the store only as types', async () => {
+    const path = 'src/http/routes/track.ts';
+    const value = withLines(
+      path,
+      "import { insertVisit } from '../../store/visits.repository.js';",
+      'void insertVisit;',
+    );
+    expect(await rulesHit(path, value)).toContain('@typescript-eslint/no-restricted-imports');
+    const type = withLines(
+      path,
+      "import type { LandingVisit } from '../../store/visits.repository.js';",
+      'export type V = LandingVisit;',
+    );
+    expect(await rulesHit(path, type)).toEqual([]);
   });
 
   it('refuses an import cycle', async () => {

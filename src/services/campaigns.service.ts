@@ -8,6 +8,7 @@ import {
   insertCampaign,
   insertCampaignChanges,
   listCampaignChanges,
+  listCampaigns,
   updateCampaign,
 } from '../store/campaigns.repository.js';
 import { type Db, isUniqueViolation } from '../store/db.js';
@@ -98,4 +99,10 @@ export async function patchCampaign(
   }
 }
 
-export { listCampaignChanges };
+/** The campaign when there is one by this id; null for no id or an unknown one. */
+export async function findCampaign(db: Db, id: number | null | undefined): Promise<CampaignRecord | null> {
+  if (id === null || id === undefined) return null;
+  return (await getCampaign(db, id)) ?? null;
+}
+
+export { listCampaignChanges, listCampaigns };

@@ -259,3 +259,4 @@ export async function archiveLink(db: Db, id: number, now: number): Promise<Link
 }
 
 export { listLinks };
+export { clickStats, listClicks } from '../store/clicks.repository.js';

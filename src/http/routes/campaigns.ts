@@ -2,11 +2,12 @@ import { type z } from 'zod';
 import {
   createCampaign,
   listCampaignChanges,
+  listCampaigns,
   patchCampaign,
   requireCampaign,
 } from '../../services/campaigns.service.js';
-import { type CampaignFields, type CampaignRecord, listCampaigns } from '../../store/campaigns.repository.js';
-import { listLinks } from '../../store/links.repository.js';
+import { listLinks } from '../../services/links.service.js';
+import type { CampaignFields, CampaignRecord } from '../../store/campaigns.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
 import { campaignBody, campaignList, campaignPatch, campaignView, changelog } from '../contract/campaigns.js';
 import { idParam, toIso, toMs } from '../contract/common.js';

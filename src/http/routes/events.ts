@@ -1,10 +1,7 @@
 import { type z } from 'zod';
 import { ChatmarkError, isChatmarkError } from '../../domain/errors.js';
 import { type EventDeps, type EventInput, recordEvent, recordEvents } from '../../services/events.service.js';
-import { insertDiscountCode, normalizeDiscountCode } from '../../store/discount-codes.repository.js';
-import { getCampaign } from '../../store/campaigns.repository.js';
-import { isUniqueViolation } from '../../store/db.js';
-import { getLink } from '../../store/links.repository.js';
+import { createDiscountCode } from '../../services/discount-codes.service.js';
 import type { EventRecord } from '../../store/events.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
 import { toIso } from '../contract/common.js';
@@ -127,41 +124,24 @@ export function eventRoutes(deps: EventDeps) {
       },
       async (request, reply) => {
         const body = request.body;
-        if (body.campaignId && !(await getCampaign(ctx.store.db, body.campaignId))) {
-          throw new ChatmarkError('unknown_campaign', `No campaign ${body.campaignId}`, 'campaignId');
-        }
-        if (body.linkId && !(await getLink(ctx.store.db, body.linkId))) {
-          throw new ChatmarkError('unknown_link', `No link ${body.linkId}`, 'linkId');
-        }
-        try {
-          const code = await insertDiscountCode(
-            ctx.store.db,
-            {
-              code: body.code,
-              campaignId: body.campaignId ?? null,
-              linkId: body.linkId ?? null,
-              singleUse: body.singleUse,
-              validFrom: body.validFrom ? Date.parse(body.validFrom) : null,
-              validTo: body.validTo ? Date.parse(body.validTo) : null,
-            },
-            ctx.now(),
-          );
-          return reply.status(201).send({
-            ...code,
-            validFrom: toIso(code.validFrom),
-            validTo: toIso(code.validTo),
-            createdAt: new Date(code.createdAt).toISOString(),
-          });
-        } catch (error) {
-          if (isUniqueViolation(error)) {
-            throw new ChatmarkError(
-              'code_taken',
-              `The discount code "${normalizeDiscountCode(body.code)}" exists already`,
-              'code',
-            );
-          }
-          throw error;
-        }
+        const code = await createDiscountCode(
+          ctx.store.db,
+          {
+            code: body.code,
+            campaignId: body.campaignId ?? null,
+            linkId: body.linkId ?? null,
+            singleUse: body.singleUse,
+            validFrom: body.validFrom ? Date.parse(body.validFrom) : null,
+            validTo: body.validTo ? Date.parse(body.validTo) : null,
+          },
+          ctx.now(),
+        );
+        return reply.status(201).send({
+          ...code,
+          validFrom: toIso(code.validFrom),
+          validTo: toIso(code.validTo),
+          createdAt: new Date(code.createdAt).toISOString(),
+        });
       },
     );
   };

@@ -3,18 +3,20 @@ import { type z } from 'zod';
 import { checkRange, MAX_RANGE_MS } from '../../domain/date-range.js';
 import { ChatmarkError } from '../../domain/errors.js';
 import type { RefCodec } from '../../domain/ref-token.js';
+import { findCampaign } from '../../services/campaigns.service.js';
 import {
   archiveLink,
+  clickStats,
   createLink,
   type LinkInput,
+  listClicks,
+  listLinks,
   patchLink,
   previewLink,
   previewStoredLink,
   requireLink,
 } from '../../services/links.service.js';
-import { getCampaign } from '../../store/campaigns.repository.js';
-import { clickStats, listClicks } from '../../store/clicks.repository.js';
-import { type LinkRecord, listLinks } from '../../store/links.repository.js';
+import type { LinkRecord } from '../../store/links.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
 import { publicOrigin } from '../public-origin.js';
 import { idParam, toIso, toMs } from '../contract/common.js';
@@ -51,8 +53,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
     const shortUrl = (code: string, request: FastifyRequest) =>
       `${publicOrigin(ctx.config, request)}/${code}`;
     async function view(link: LinkRecord, request: FastifyRequest): Promise<z.infer<typeof linkView>> {
-      const campaign =
-        link.campaignId === null ? null : ((await getCampaign(ctx.store.db, link.campaignId)) ?? null);
+      const campaign = await findCampaign(ctx.store.db, link.campaignId);
       const preview = previewStoredLink(link, campaign);
       return {
         ...link,
@@ -84,10 +85,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
           channel: request.body.channel,
           target: toInput(request.body).target ?? {},
         };
-        const campaign = input.campaignId
-          ? ((await getCampaign(ctx.store.db, input.campaignId)) ?? null)
-          : null;
-        return previewLink(input, campaign);
+        return previewLink(input, await findCampaign(ctx.store.db, input.campaignId));
       },
     );
     app.post(

@@ -2,8 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RefCodec } from '../../domain/ref-token.js';
 import { referrerHost, visitorHash } from '../../redirect/classify.js';
 import type { DailySalt } from '../../redirect/daily-salt.js';
-import { getClick } from '../../store/clicks.repository.js';
-import { insertVisit } from '../../store/visits.repository.js';
+import { recordVisit } from '../../services/visits.service.js';
 import type { AppContext, ZodApp } from '../app.js';
 import { noContent, pixelQuery, type Visit, visitBody } from '../contract/track.js';
 
@@ -45,14 +44,11 @@ export function trackRoutes(codec: RefCodec, salt: DailySalt) {
       const pick = (key: keyof Visit) => capped(v[key] ?? fromUrl?.get(key) ?? undefined);
       const token = pick('cm_click');
       const clickNumber = token ? codec.decode(token) : undefined;
-      const click = clickNumber === undefined ? undefined : await getClick(ctx.store.db, clickNumber);
       const now = ctx.now();
       const s = await salt.get(now);
       const url = page === null ? null : (capped(`${page.origin}${page.pathname}`, MAX_PAGE_LENGTH) ?? null);
-      await insertVisit(ctx.store.db, {
+      await recordVisit(ctx.store.db, clickNumber, {
         at: now,
-        linkId: click?.linkId ?? null,
-        clickId: click?.id ?? null,
         visitorHash: visitorHash(s, request.ip, request.headers['user-agent'] ?? ''),
         url,
         referrerHost: referrerHost(v.referrer),
