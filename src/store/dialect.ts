@@ -66,5 +66,7 @@ export interface StoreDb {
    * every click once. Resolves with the clicks written.
    */
   replayClicks(batch: readonly ClickRecord[]): Promise<number>;
+  /** Resolves once the database answered a trivial query (readiness); rejects while it cannot. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

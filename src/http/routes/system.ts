@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { ConnectionState } from '../../store/connection-state.js';
 import type { AppContext, ZodApp } from '../app.js';
 import { health } from '../contract/system.js';
@@ -21,7 +20,7 @@ export function systemRoutes(services: { redis?: ConnectionState | undefined } =
         },
       },
       async () => {
-        await sql`select 1`.execute(ctx.store.db);
+        await ctx.store.ping();
         const { redis } = services;
         return {
           status: 'ok' as const,

@@ -151,6 +151,7 @@ export async function openPostgres(options: PostgresOptions): Promise<StoreDb & 
     schema: schema || 'public',
     writeClicks: async (batch) => void (await writeClicksPostgres(pool, batch)),
     replayClicks: (batch) => writeClicksPostgres(pool, batch),
+    ping: async () => void (await sql`select 1`.execute(db)),
     close: () => db.destroy(),
   };
 }

@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
-import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import { Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql } from 'kysely';
 import {
   type ClickRecord,
   clickRow,
@@ -109,6 +109,7 @@ export function openSqlite(file: string): StoreDb & { readonly raw: SqliteDataba
       if (driver.writerHeld) await driver.withWriter(() => boundedBusy(() => run(batch)));
       else boundedBusy(() => run(batch));
     },
+    ping: async () => void (await sql`select 1`.execute(db)),
     async replayClicks(batch) {
       writer ??= preparedClickWriter(raw, db);
       const run = writer.replay;
