@@ -43,6 +43,7 @@ export const campaignView = z.object({
 export type Campaign = z.output<typeof campaignView>;
 
 export const campaignList = z.object({ campaigns: z.array(campaignView) });
+export type CampaignList = z.output<typeof campaignList>;
 
 export const campaignChange = z.object({
   field: z.string(),
@@ -54,3 +55,4 @@ export const campaignChange = z.object({
 export type CampaignChange = z.output<typeof campaignChange>;
 
 export const changelog = z.object({ changes: z.array(campaignChange) });
+export type Changelog = z.output<typeof changelog>;

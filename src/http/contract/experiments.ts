@@ -129,6 +129,7 @@ export const experimentView = z.object({
 export type Experiment = z.output<typeof experimentView>;
 
 export const experimentList = z.object({ experiments: z.array(experimentView) });
+export type ExperimentList = z.output<typeof experimentList>;
 
 export const periodQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() }).strict();
 

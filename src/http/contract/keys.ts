@@ -18,6 +18,7 @@ export const keyView = z.object({
 export type ApiKey = z.output<typeof keyView>;
 
 export const keyList = z.object({ keys: z.array(keyView) });
+export type KeyList = z.output<typeof keyList>;
 export const keyBody = z.object({ name: z.string().min(1).max(100), role }).strict();
 export const createdKey = z.object({ key: keyView, secret: z.string().describe('shown once, never again') });
 export type CreatedKey = z.output<typeof createdKey>;

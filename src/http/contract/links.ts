@@ -85,6 +85,7 @@ export const linkListQuery = z.object({
   archived: z.enum(['true', 'false']).optional(),
 });
 export const linkList = z.object({ links: z.array(linkView) });
+export type LinkList = z.output<typeof linkList>;
 
 export const statsQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() });
 

@@ -19,3 +19,4 @@ export const webhookStatus = z.object({
 export type WebhookStatus = z.output<typeof webhookStatus>;
 
 export const webhookSetup = z.object({ webhooks: z.array(webhookStatus) });
+export type WebhookSetup = z.output<typeof webhookSetup>;

@@ -9,10 +9,17 @@ import {
 import { listLinks } from '../../services/links.service.js';
 import type { CampaignFields, CampaignRecord } from '../../store/campaigns.repository.js';
 import type { AppContext, ZodApp } from '../app.js';
-import { campaignBody, campaignList, campaignPatch, campaignView, changelog } from '../contract/campaigns.js';
+import {
+  type Campaign,
+  campaignBody,
+  campaignList,
+  campaignPatch,
+  campaignView,
+  changelog,
+} from '../contract/campaigns.js';
 import { idParam, toIso, toMs } from '../contract/common.js';
 
-function view(c: CampaignRecord): z.infer<typeof campaignView> {
+function view(c: CampaignRecord): Campaign {
   return {
     ...c,
     startsAt: toIso(c.startsAt),

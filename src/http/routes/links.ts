@@ -23,6 +23,7 @@ import { idParam, toIso, toMs } from '../contract/common.js';
 import {
   clickExport,
   clicksQuery,
+  type Link,
   linkBody,
   linkList,
   linkListQuery,
@@ -52,7 +53,7 @@ export function linkRoutes(codec: RefCodec, onLinkChanged: (code: string) => Pro
     const tags = ['links'];
     const shortUrl = (code: string, request: FastifyRequest) =>
       `${publicOrigin(ctx.config, request)}/${code}`;
-    async function view(link: LinkRecord, request: FastifyRequest): Promise<z.infer<typeof linkView>> {
+    async function view(link: LinkRecord, request: FastifyRequest): Promise<Link> {
       const campaign = await findCampaign(ctx.store.db, link.campaignId);
       const preview = previewStoredLink(link, campaign);
       return {

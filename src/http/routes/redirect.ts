@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import type { RedirectAnswer } from '../../redirect/http.js';
 import type { ZodApp } from '../app.js';
+import { redirectParams, redirectQuery } from '../contract/redirect.js';
 
 /**
  * `GET /:code` — the short link. Always 302 (never 301: a cached 301 would skip the next click),
@@ -21,8 +21,8 @@ export function redirectRoutes(answer: RedirectAnswer) {
           tags: ['redirect'],
           summary: 'Follow a short link (302 to the chat or page; records the click)',
           security: [],
-          params: z.object({ code: z.string() }),
-          querystring: z.object({ qr: z.string().optional() }).catchall(z.unknown()),
+          params: redirectParams,
+          querystring: redirectQuery,
         },
       },
       (request, reply) => {

@@ -1,30 +1,31 @@
 import type { ATTRIBUTION_GROUP_BYS, GroupBy } from '../../../src/domain/reports/params.js';
 import { ApiError, apiRequest } from './client.js';
-import type { Campaign, CampaignChange } from '../../../src/http/contract/campaigns.js';
+import type { Campaign, CampaignList, Changelog } from '../../../src/http/contract/campaigns.js';
 import type {
   Baseline,
   CompareBody,
   Comparison,
   Experiment,
   ExperimentBody,
+  ExperimentList,
   ExperimentResults,
   ReviewDay,
   ReviewNotes,
   Reviews,
 } from '../../../src/http/contract/experiments.js';
-import type { ApiKey, Role } from '../../../src/http/contract/keys.js';
-import type { Link, LinkBody, LinkPreview, LinkStats } from '../../../src/http/contract/links.js';
+import type { ApiKey, CreatedKey, KeyList, Role } from '../../../src/http/contract/keys.js';
+import type { Link, LinkBody, LinkList, LinkPreview, LinkStats } from '../../../src/http/contract/links.js';
 import type {
   AttributionModel,
   AttributionReport,
   FunnelReport,
 } from '../../../src/http/contract/reports.js';
-import type { WebhookStatus } from '../../../src/http/contract/settings.js';
+import type { WebhookSetup } from '../../../src/http/contract/settings.js';
 
 /** One typed function per API endpoint the dashboard calls; hooks.ts wraps the reads. */
 
 export const getCampaigns = (signal?: AbortSignal) =>
-  apiRequest<{ campaigns: Campaign[] }>('GET', '/api/campaigns', { signal }).then((r) => r.campaigns);
+  apiRequest<CampaignList>('GET', '/api/campaigns', { signal }).then((r) => r.campaigns);
 
 export const getCampaign = (id: number, signal?: AbortSignal) =>
   apiRequest<Campaign>('GET', `/api/campaigns/${id}`, { signal });
@@ -33,9 +34,7 @@ export const createCampaign = (body: { name: string; owner: string; slug?: strin
   apiRequest<Campaign>('POST', '/api/campaigns', { body });
 
 export const getCampaignChangelog = (id: number, signal?: AbortSignal) =>
-  apiRequest<{ changes: CampaignChange[] }>('GET', `/api/campaigns/${id}/changelog`, { signal }).then(
-    (r) => r.changes,
-  );
+  apiRequest<Changelog>('GET', `/api/campaigns/${id}/changelog`, { signal }).then((r) => r.changes);
 
 export interface LinkQuery {
   campaignId?: number | undefined;
@@ -51,7 +50,7 @@ export function linksPath(query: LinkQuery = {}): string {
 }
 
 export const getLinks = (query: LinkQuery = {}, signal?: AbortSignal) =>
-  apiRequest<{ links: Link[] }>('GET', linksPath(query), { signal }).then((r) => r.links);
+  apiRequest<LinkList>('GET', linksPath(query), { signal }).then((r) => r.links);
 
 export const getLinkStats = (id: number, signal?: AbortSignal) =>
   apiRequest<LinkStats>('GET', `/api/links/${id}/stats`, { signal });
@@ -64,17 +63,15 @@ export const createLink = (body: LinkBody) => apiRequest<Link>('POST', '/api/lin
 export const archiveLink = (id: number) => apiRequest<Link>('DELETE', `/api/links/${id}`);
 
 export const getKeys = (signal?: AbortSignal) =>
-  apiRequest<{ keys: ApiKey[] }>('GET', '/api/keys', { signal }).then((r) => r.keys);
+  apiRequest<KeyList>('GET', '/api/keys', { signal }).then((r) => r.keys);
 
 export const createKey = (body: { name: string; role: Role }) =>
-  apiRequest<{ key: ApiKey; secret: string }>('POST', '/api/keys', { body });
+  apiRequest<CreatedKey>('POST', '/api/keys', { body });
 
 export const revokeKey = (id: number) => apiRequest<ApiKey>('DELETE', `/api/keys/${id}`);
 
 export const getWebhookSetup = (signal?: AbortSignal) =>
-  apiRequest<{ webhooks: WebhookStatus[] }>('GET', '/api/settings/webhooks', { signal }).then(
-    (r) => r.webhooks,
-  );
+  apiRequest<WebhookSetup>('GET', '/api/settings/webhooks', { signal }).then((r) => r.webhooks);
 
 /** How GET /api/reports/funnel can group its rows (`link`: by the link's short code). */
 export type FunnelGroupBy = GroupBy;
@@ -128,7 +125,7 @@ export const compareArms = (body: CompareBody, signal?: AbortSignal) =>
   apiRequest<Comparison>('POST', '/api/experiments/compare', { body, signal });
 
 export const getExperiments = (campaignId: number, signal?: AbortSignal) =>
-  apiRequest<{ experiments: Experiment[] }>('GET', `/api/campaigns/${campaignId}/experiments`, {
+  apiRequest<ExperimentList>('GET', `/api/campaigns/${campaignId}/experiments`, {
     signal,
   }).then((r) => r.experiments);
 
