@@ -31,6 +31,14 @@ export const utmValues = z
   })
   .strict();
 export const idParam = z.object({ id: z.coerce.number().int().positive() });
+/** Who an event or a send is about, as the caller knows them. */
+export const contactInput = z
+  .object({
+    externalId: z.string().min(1).max(200).optional(),
+    email: z.string().max(320).optional(),
+    phone: z.string().max(64).optional(),
+  })
+  .strict();
 /**
  * Every error answer: `code` is one of the catalogue's (domain/error-codes.ts). Registered as the
  * OpenAPI component `Error`, which app.ts names as every documented route's 4XX and 5XX answer.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorBody, isoDate, money } from './common.js';
+import { contactInput, errorBody, isoDate, money } from './common.js';
 
 /** Events (conversions and chat starts) and discount codes: requests and answers side by side. */
 
@@ -15,14 +15,7 @@ export const eventBody = z
       ),
     occurredAt: isoDate,
     idempotencyKey: z.string().min(1).max(200),
-    contact: z
-      .object({
-        externalId: z.string().min(1).max(200).optional(),
-        email: z.string().max(320).optional(),
-        phone: z.string().max(64).optional(),
-      })
-      .strict()
-      .optional(),
+    contact: contactInput.optional(),
     clickId: z.string().max(64).optional(),
     ref: z.string().max(64).optional(),
     discountCode: z.string().min(1).max(100).optional(),

@@ -1,18 +1,11 @@
 import { z } from 'zod';
-import { isoDate, moneyInput } from './common.js';
+import { contactInput, isoDate, moneyInput } from './common.js';
 
 /** Sends (the billboard model's exposures) and spend per campaign and day. */
 
-const contact = z
-  .object({
-    externalId: z.string().min(1).max(200).optional(),
-    email: z.string().max(320).optional(),
-    phone: z.string().max(64).optional(),
-  })
-  .strict();
 const exposure = z
   .object({
-    contact,
+    contact: contactInput,
     campaignId: z.number().int().positive().nullable().optional(),
     linkId: z.number().int().positive().nullable().optional(),
     channel: z.string().max(32).nullable().optional(),
