@@ -64,6 +64,23 @@ export default tseslint.config(
               from: ['./src/http', './src/services'],
               message: 'The redirect and the webhook adapters sit below HTTP and the services.',
             },
+            {
+              target: './src/services',
+              from: ['./src/http', './src/cli'],
+              message: 'Services sit below their callers (HTTP routes, the CLI).',
+            },
+            {
+              target: './src/store',
+              from: [
+                './src/services',
+                './src/http',
+                './src/cli',
+                './src/demo',
+                './src/redirect',
+                './src/webhooks',
+              ],
+              message: 'The store is the bottom layer: it imports only domain code.',
+            },
           ],
         },
       ],

@@ -39,6 +39,8 @@ describe('lint rules of the layers', { timeout: 120_000 }, () => {
     ['src/domain/attribution/attribute.ts', "import { createApp } from '../../http/app.js';"],
     ['src/redirect/journal.ts', "import { createApp } from '../http/app.js';"],
     ['src/webhooks/telegram.ts', "import { recordWebhookEvents } from '../services/chats.service.js';"],
+    ['src/services/links.service.ts', "import { createApp } from '../http/app.js';"],
+    ['src/store/links.repository.ts', "import { createLink } from '../services/links.service.js';"],
   ])('%s may not %s', async (path, line) => {
     expect(await rulesHit(path, withLines(path, line, 'void 0;'))).toContain('import-x/no-restricted-paths');
   });
