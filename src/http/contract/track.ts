@@ -16,4 +16,4 @@ export type Visit = z.infer<typeof visitBody>;
 export const pixelQuery = visitBody.partial();
 
 /** An answer with no body (204). */
-export const noContent = z.null().describe('No content');
+export const noContent = z.null().describe('No content').meta({ type: 'null' });
