@@ -104,4 +104,33 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The dashboard's bundle holds no server code: it takes values from src/domain (pure) only, and
+    // the API contract (src/http/contract) and anything else of the server as types.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    ignores: NOT_TESTS,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/src/http/**',
+                '**/src/services/**',
+                '**/src/store/**',
+                '**/src/redirect/**',
+                '**/src/webhooks/**',
+                '**/src/cli/**',
+                '**/src/demo/**',
+                '**/src/*.js',
+              ],
+              allowTypeImports: true,
+              message: 'The dashboard imports server code only as types (values from src/domain only).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -61,6 +61,22 @@ describe('lint rules of the layers', { timeout: 120_000 }, () => {
     expect(await rulesHit(path, type)).toEqual([]);
   });
 
+  it('lets the dashboard import server code only as types (values from src/domain only)', async () => {
+    const path = 'web/src/pages/Links.tsx';
+    const value = withLines(
+      path,
+      "import { linkStats } from '../../../src/http/contract/links.js';",
+      'void linkStats;',
+    );
+    expect(await rulesHit(path, value)).toContain('@typescript-eslint/no-restricted-imports');
+    const type = withLines(
+      path,
+      "import type { LinkStats } from '../../../src/http/contract/links.js';",
+      'export type S = LinkStats;',
+    );
+    expect(await rulesHit(path, type)).toEqual([]);
+  });
+
   it('refuses an import cycle', async () => {
     // app.ts imports auth.ts: auth.ts importing app.ts back closes a cycle.
     const path = 'src/http/auth.ts';
