@@ -1,24 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { clickRecord } from '../../test/support/clicks.js';
 import { type ClickRecord, rollupRows } from './clicks.repository.js';
 
 const HOUR = 3_600_000;
 
-const click = (linkId: number, at: number, device: string, bot: boolean, qr: boolean): ClickRecord => ({
-  id: 0,
-  linkId,
-  at,
-  visitorHash: 'v',
-  device,
-  os: null,
-  browser: null,
-  referrerHost: null,
-  qr,
-  bot,
-  botReason: null,
-  country: null,
-  adIds: null,
-});
+const click = (linkId: number, at: number, device: string, bot: boolean, qr: boolean): ClickRecord =>
+  clickRecord(0, { linkId, at, device, bot, qr });
 
 describe('rollupRows', () => {
   it('sums interleaved runs of keys into one row per key, in key order', () => {

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { buildServer, type Server } from '../../src/server.js';
 import type { ClickRecord } from '../../src/store/clicks.repository.js';
 import { openStore } from '../../src/store/open-store.js';
+import { clickRecord } from '../support/clicks.js';
 import { ADMIN_KEY, SECRET_KEY } from '../support/server.js';
 import { POSTGRES_URL, BACKENDS } from '../support/services.js';
 
@@ -176,21 +177,13 @@ describe('two servers on one PostgreSQL: concurrent clicks on shared rollup rows
       const batch = (base: number, reversed: boolean): ClickRecord[] => {
         const clicks: ClickRecord[] = [];
         for (let i = 0; i < BATCH; i += 1)
-          clicks.push({
-            id: base + i,
-            linkId: 1 + (i % 500),
-            at: hour + (Math.floor(i / 500) % 2) * 3_600_000,
-            visitorHash: 'v',
-            device: i < 1000 ? 'mobile' : 'desktop',
-            os: null,
-            browser: null,
-            referrerHost: null,
-            qr: false,
-            bot: false,
-            botReason: null,
-            country: null,
-            adIds: null,
-          });
+          clicks.push(
+            clickRecord(base + i, {
+              linkId: 1 + (i % 500),
+              at: hour + (Math.floor(i / 500) % 2) * 3_600_000,
+              device: i < 1000 ? 'mobile' : 'desktop',
+            }),
+          );
         return reversed ? clicks.reverse() : clicks;
       };
       const before = await deadlocks();

@@ -2,29 +2,17 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClickRecord } from '../clicks.repository.js';
+import { clickRecord } from '../../../test/support/clicks.js';
 import { openStore } from '../open-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatmark-wal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let next = 1;
-const clicks = (n: number): ClickRecord[] =>
-  Array.from({ length: n }, () => ({
-    id: next++,
-    linkId: 1,
-    at: Date.UTC(2026, 10, 23),
-    visitorHash: 'abcdefghijklmnopqrstuv',
-    device: 'mobile',
-    os: 'iOS',
-    browser: 'Mobile Safari',
-    referrerHost: null,
-    qr: false,
-    bot: false,
-    botReason: null,
-    country: null,
-    adIds: null,
-  }));
+const clicks = (n: number) =>
+  Array.from({ length: n }, () =>
+    clickRecord(next++, { visitorHash: 'abcdefghijklmnopqrstuv', os: 'iOS', browser: 'Mobile Safari' }),
+  );
 
 describe('SQLite WAL checkpoints off the event loop', () => {
   it('restarts the WAL between commits so it does not grow with every click, and truncates it on close', async () => {
