@@ -2,21 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import golden from '../../test/golden/metrics.json' with { type: 'json' };
 import { ChatmarkError } from './errors.js';
-import { computeKpis, divideRoundHalfUp, type FunnelCounts, RATE_KPIS, roundHalfUp } from './funnel.js';
+import {
+  computeKpis,
+  divideRoundHalfUp,
+  type FunnelCounts,
+  noCounts,
+  RATE_KPIS,
+  roundHalfUp,
+} from './funnel.js';
 import { wilsonInterval } from './stats/wilson.js';
 
-const empty: FunnelCounts = {
-  currency: 'USD',
-  spend: 0,
-  impressions: 0,
-  reach: 0,
-  landing_visits: 0,
-  link_clicks: 0,
-  chats_started: 0,
-  qualified: 0,
-  conversions: 0,
-  revenue: 0,
-};
+const empty = noCounts('USD');
 
 describe('computeKpis: spec/metrics.md §1 worked example', () => {
   it.each(golden.funnel)('$spec', ({ counts, expected, roiDecimals, averageOrderValue }) => {

@@ -28,6 +28,22 @@ export interface FunnelCounts {
   revenue: number;
 }
 
+/** Every count zero, in `currency`. @example computeKpis({ ...noCounts('USD'), spend: 1000 }) */
+export function noCounts(currency: string): FunnelCounts {
+  return {
+    currency,
+    spend: 0,
+    impressions: 0,
+    reach: 0,
+    landing_visits: 0,
+    link_clicks: 0,
+    chats_started: 0,
+    qualified: 0,
+    conversions: 0,
+    revenue: 0,
+  };
+}
+
 export const RATE_KPIS = [
   'ctr',
   'click_to_message_rate',

@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
+import { listen } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { BACKENDS, describeEachBackend, dropTestSchemas } from '../support/services.js';
 
@@ -65,8 +65,7 @@ describeEachBackend('authorization on the matched route', (backend) => {
     if (backend.skipReason) return;
     // Walking every route without a key is many failed authentications: not what this file tests.
     t = await startTestServer(backend, { AUTH_FAILURES_PER_MINUTE: '0' });
-    await t.server.app.listen({ port: 0, host: '127.0.0.1' });
-    port = (t.server.app.server.address() as AddressInfo).port;
+    port = Number(new URL(await listen(t.server)).port);
     viewer = (await t.call('POST', '/api/keys', { name: 'viewer', role: 'viewer' })).json().secret;
     editor = (await t.call('POST', '/api/keys', { name: 'editor', role: 'editor' })).json().secret;
   });

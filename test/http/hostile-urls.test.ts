@@ -1,9 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
-import { PHONE_UA } from '../support/http.js';
+import { listen, PHONE_UA } from '../support/http.js';
 
 interface Answer {
   status: number;
@@ -35,8 +34,7 @@ describeEachBackend('hostile URLs never take the server down (a listening server
   beforeAll(async () => {
     if (backend.skipReason) return;
     t = await startTestServer(backend);
-    await t.server.app.listen({ port: 0, host: '127.0.0.1' });
-    port = (t.server.app.server.address() as AddressInfo).port;
+    port = Number(new URL(await listen(t.server)).port);
   });
   afterAll(async () => t?.close());
 

@@ -3,7 +3,7 @@ import { insertLink } from '../../src/store/links.repository.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { Redis } from 'ioredis';
 import { describeEachBackend, REDIS_URL, redisProblem } from '../support/services.js';
-import { metricCounts, PHONE_UA } from '../support/http.js';
+import { listen, metricCounts, PHONE_UA } from '../support/http.js';
 
 /** The link cache's lookups by layer, from the server's own /metrics. */
 const lookups = (t: TestServer) => metricCounts(t, 'chatmark_link_cache_lookups_total', 'layer');
@@ -13,7 +13,7 @@ describeEachBackend('link cache revalidation', (backend) => {
   let base: string;
   beforeEach(async () => {
     t = await startTestServer(backend);
-    base = await t.server.app.listen({ port: 0, host: '127.0.0.1' });
+    base = await listen(t.server);
   });
   afterEach(async () => {
     await t?.close();

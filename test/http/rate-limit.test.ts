@@ -9,6 +9,7 @@ import { failOpenReporter, redisRateLimiter } from '../../src/http/rate-limit.js
 import { keyRoutes } from '../../src/http/routes/keys.js';
 import { systemRoutes } from '../../src/http/routes/system.js';
 import { ensureAdminKey } from '../../src/services/keys.service.js';
+import { listen } from '../support/http.js';
 import { ADMIN_KEY, startTestServer, type TestServer } from '../support/server.js';
 import {
   BACKENDS,
@@ -120,8 +121,7 @@ describeEachBackend('the client address behind proxies, in the redirect fast pat
   beforeAll(async () => {
     if (backend.skipReason) return;
     t = await startTestServer(backend, { TRUST_PROXY: '1' });
-    await t.server.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.server.app.server.address() as AddressInfo).port}`;
+    base = await listen(t.server);
   });
   afterAll(async () => t?.close());
 

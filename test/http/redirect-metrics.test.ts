@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
-import { metricCounts, PHONE_UA } from '../support/http.js';
+import { listen, metricCounts, PHONE_UA } from '../support/http.js';
 
 /** chatmark_redirects_total by outcome, from the server's own /metrics. */
 const redirects = (t: TestServer) => metricCounts(t, 'chatmark_redirects_total', 'outcome');
@@ -13,7 +13,7 @@ describeEachBackend('redirect metrics', (backend) => {
   let base: string;
   beforeEach(async () => {
     t = await startTestServer(backend);
-    base = await t.server.app.listen({ port: 0, host: '127.0.0.1' });
+    base = await listen(t.server);
   });
   afterEach(async () => {
     await t?.close();

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { describeEachBackend } from '../support/services.js';
-import { PHONE_UA } from '../support/http.js';
+import { listen, PHONE_UA } from '../support/http.js';
 
 describeEachBackend('security headers', (backend) => {
   let t: TestServer;
@@ -11,8 +10,7 @@ describeEachBackend('security headers', (backend) => {
   beforeAll(async () => {
     if (backend.skipReason) return;
     t = await startTestServer(backend);
-    await t.server.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.server.app.server.address() as AddressInfo).port}`;
+    base = await listen(t.server);
     code = (
       await t.call('POST', '/api/links', { channel: 'web', target: { url: 'https://shop.example/' } })
     ).json().code;

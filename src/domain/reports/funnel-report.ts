@@ -1,5 +1,5 @@
 import type { Attribution, AttributionSummary, Touch } from '../attribution/index.js';
-import { computeKpis, type FunnelCounts, type Kpis } from '../funnel.js';
+import { computeKpis, type FunnelCounts, type Kpis, noCounts } from '../funnel.js';
 import { round6 } from './attribution-report.js';
 import { type AttributedTouch, type Dims, NONE, type ReportDimensions, utcDay } from './dimensions.js';
 import type { GroupBy } from './params.js';
@@ -290,7 +290,7 @@ function groupRows(key: string, counts: Counts, money: Credited | undefined): Fu
     const assistedRevenue = currency ? (money?.assistedRevenue[currency] ?? 0) : 0;
     const allConversions = conversions + (money?.assisted ?? 0);
     const withAssistedKpis = computeKpis({
-      ...zeroCounts(currency),
+      ...noCounts(currency ?? 'XXX'),
       spend: spend ?? 0,
       conversions: allConversions,
       revenue: revenue + assistedRevenue,
@@ -320,19 +320,4 @@ function groupRows(key: string, counts: Counts, money: Credited | undefined): Fu
     });
   }
   return rows;
-}
-
-function zeroCounts(currency: string | null): FunnelCounts {
-  return {
-    currency: currency ?? 'XXX',
-    spend: 0,
-    impressions: 0,
-    reach: 0,
-    landing_visits: 0,
-    link_clicks: 0,
-    chats_started: 0,
-    qualified: 0,
-    conversions: 0,
-    revenue: 0,
-  };
 }
